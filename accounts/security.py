@@ -1,0 +1,63 @@
+"""Throttles: django-ratelimit for sign-up, code sending and number look-ups; the key django-axes
+counts failed sign-ins under."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
+
+from accounts.constants import CODE_RATE_PER_IP, CODE_RATE_PER_MOBILE, LOOKUP_RATE_PER_IP, SIGNUP_RATE_PER_IP
+from accounts.identity import identifier_normalise
+
+
+def _limited(request, *, group: str, rate: str, key="ip") -> bool:
+    if request is None:  # called outside a request (shell, tests of the service layer)
+        return False
+    return is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
+
+
+def signup_throttle(request) -> None:
+    if _limited(request, group="accounts:signup", rate=SIGNUP_RATE_PER_IP):
+        raise ValidationError(
+            _("Too many sign-ups from your network. Please wait an hour and try again."), code="ratelimited"
+        )
+
+
+def code_send_throttle(request, *, mobile: str) -> None:
+    """Before sending any SMS code: per destination number and per client address."""
+    per_mobile = _limited(request, group="accounts:code-mobile", rate=CODE_RATE_PER_MOBILE, key=lambda g, r: mobile)
+    per_ip = _limited(request, group="accounts:code-ip", rate=CODE_RATE_PER_IP)
+    if per_mobile or per_ip:
+        raise ValidationError(
+            _("Too many codes were asked for. Please wait an hour before asking for another code."),
+            code="ratelimited",
+        )
+
+
+def lookup_throttle(request) -> None:
+    if _limited(request, group="accounts:lookup", rate=LOOKUP_RATE_PER_IP):
+        raise ValidationError(_("Too many attempts. Please wait an hour and try again."), code="ratelimited")
+
+
+def axes_username(request, credentials) -> str:
+    """The name django-axes counts failures under: the account, whichever number was typed.
+
+    So "0791234567", "+962791234567" and the same person's national number share one counter, and a
+    number that names no account gets its own (normalised) counter.
+    """
+    from accounts.models import User
+    from accounts.selectors import user_by_identifier
+
+    typed = ""
+    if credentials:
+        typed = credentials.get("username") or credentials.get("login") or ""
+    elif request is not None:
+        data = getattr(request, "POST", {}) or {}
+        typed = data.get("login") or data.get("username") or ""
+    typed = str(typed).strip()
+    if not typed:
+        return ""
+    user = user_by_identifier(typed) or User.objects.filter(username=typed).first()
+    if user is not None:
+        return user.get_username()
+    return identifier_normalise(typed)[1]

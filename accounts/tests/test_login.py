@@ -1,0 +1,106 @@
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+
+from accounts.tests.factories import ResidentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "pass-Word-123"
+
+
+def _login(client, login: str, password: str = PASSWORD, **extra):
+    return client.post(reverse("account_login"), {"login": login, "password": password}, **extra)
+
+
+def _signed_in_as(client):
+    return client.session.get("_auth_user_id")
+
+
+@pytest.mark.parametrize("typed", ["9861012345", "٩٨٦١٠١٢٣٤٥", " 986 101 2345"])
+def test_sign_in_with_national_number(client, typed):
+    user = UserFactory(national_id="9861012345")
+    response = _login(client, typed)
+    assert response.status_code == 302
+    assert _signed_in_as(client) == str(user.pk)
+
+
+@pytest.mark.parametrize("typed", ["0791234567", "+962791234567", "00962791234567", "٠٧٩١٢٣٤٥٦٧"])
+def test_sign_in_with_mobile_number_however_written(client, typed):
+    user = UserFactory(mobile="+962791234567")
+    _login(client, typed)
+    assert _signed_in_as(client) == str(user.pk)
+
+
+def test_non_jordanian_signs_in_with_personal_number(client):
+    user = ResidentFactory(personal_number="EG1234567")
+    _login(client, "eg1234567")
+    assert _signed_in_as(client) == str(user.pk)
+
+
+def test_wrong_password_and_unknown_number_get_the_same_message(client):
+    UserFactory(national_id="9861012345")
+    wrong_password = _login(client, "9861012345", "not-the-password", HTTP_ACCEPT_LANGUAGE="ar")
+    unknown = _login(client, "9861099999", HTTP_ACCEPT_LANGUAGE="ar")
+    for response in (wrong_password, unknown):
+        assert response.status_code == 200
+        assert _signed_in_as(client) is None
+    errors = [r.context["form"].non_field_errors() for r in (wrong_password, unknown)]
+    assert errors[0] == errors[1] and len(errors[0]) == 1
+    assert "9861012345" not in errors[0][0]
+    # The form keeps what was typed.
+    assert 'value="9861012345"' in wrong_password.content.decode()
+
+
+def test_inactive_account_cannot_sign_in(client):
+    UserFactory(national_id="9861012345", is_active=False)
+    _login(client, "9861012345")
+    assert _signed_in_as(client) is None
+
+
+def test_sign_in_gives_a_new_session_key(client):
+    UserFactory(national_id="9861012345")
+    client.get(reverse("account_login"))
+    client.session.save()
+    before = client.session.session_key
+    client.cookies["sessionid"] = before
+    _login(client, "9861012345")
+    assert _signed_in_as(client) is not None
+    assert client.session.session_key != before
+
+
+def test_five_failures_lock_the_account_whichever_number_is_typed(client):
+    user = UserFactory(national_id="9861012345", mobile="+962791234567")
+    for typed in ("9861012345", "0791234567", "+962791234567", "9861012345", "00962791234567"):
+        _login(client, typed, "wrong-password", REMOTE_ADDR=f"10.0.0.{len(typed)}")
+    assert AccessAttempt.objects.filter(username=user.username).exists()
+    # Right password, fresh address: still locked because the account is.
+    response = _login(client, "9861012345", REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+    assert _signed_in_as(client) is None
+
+
+def test_five_failures_from_one_address_lock_that_address(client):
+    UserFactory(national_id="9861012345")
+    for n in range(5):
+        _login(client, f"98610999{n:02d}", "wrong", REMOTE_ADDR="10.1.1.1")
+    response = _login(client, "9861012345", REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 429
+    assert _signed_in_as(client) is None
+    # Another address can still sign in to the (not locked) account.
+    assert _login(client, "9861012345", REMOTE_ADDR="10.2.2.2").status_code == 302
+
+
+def test_lockout_page_is_translated(client):
+    UserFactory(national_id="9861012345")
+    for _ in range(5):
+        _login(client, "9861012345", "wrong", HTTP_ACCEPT_LANGUAGE="ar")
+    response = _login(client, "9861012345", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 429
+    assert "محاولات" in response.content.decode()
+
+
+def test_staff_signs_in_to_the_admin_with_a_username(client):
+    staff = UserFactory(staff=True, username="clerk", national_id="", mobile="")
+    response = client.post(reverse("admin:login"), {"username": "clerk", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302
+    assert _signed_in_as(client) == str(staff.pk)

@@ -1,0 +1,173 @@
+"""Writes about people: sign-up, mobile verification and change, password reset by SMS, profile.
+
+Views, the allauth adapter, the admin and the demo loader call these; the rules live here.
+"""
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.codes import CodeError, code_check, code_send
+from accounts.models import OneTimeCode, User
+from accounts.selectors import user_by_identifier
+
+MSG_NATIONAL_ID_TAKEN = _("An account with this national number already exists. Sign in, or reset your password.")
+MSG_PERSONAL_NUMBER_TAKEN = _("An account with this personal number already exists. Sign in, or reset your password.")
+MSG_MOBILE_TAKEN = _("This mobile number is already used by another account.")
+
+
+def username_new() -> str:
+    """People never type their username (they sign in with a number), so it only has to be unique."""
+    while True:
+        username = f"u-{secrets.token_hex(5)}"
+        if not User.objects.filter(username=username).exists():
+            return username
+
+
+def identity_taken_errors(
+    *, national_id: str = "", personal_number: str = "", mobile: str = "", exclude_pk: int | None = None
+) -> dict[str, ValidationError]:
+    """Which of these identifiers already name another account, as form-field errors.
+
+    A national number and a personal number live in one namespace for sign-in, so each is checked
+    against both columns.
+    """
+    others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
+    errors: dict[str, ValidationError] = {}
+    if national_id and others.filter(Q(national_id=national_id) | Q(personal_number=national_id)).exists():
+        errors["national_id"] = ValidationError(MSG_NATIONAL_ID_TAKEN, code="taken")
+    if personal_number and others.filter(Q(national_id=personal_number) | Q(personal_number=personal_number)).exists():
+        errors["personal_number"] = ValidationError(MSG_PERSONAL_NUMBER_TAKEN, code="taken")
+    if mobile and others.filter(mobile=mobile).exists():
+        errors["mobile"] = ValidationError(MSG_MOBILE_TAKEN, code="taken")
+    return errors
+
+
+def _raise_taken(errors: dict[str, ValidationError]) -> None:
+    if errors:
+        raise ValidationError({field: [error] for field, error in errors.items()})
+
+
+def user_register(
+    *,
+    full_name_ar: str,
+    mobile: str,
+    password: str,
+    full_name_en: str = "",
+    national_id: str = "",
+    personal_number: str = "",
+    nationality: str = "",
+    email: str = "",
+    language: str = User.Language.AR,
+) -> User:
+    """Create a citizen's or resident's account and send the code that verifies their mobile.
+
+    Arguments are already normalised (see :mod:`accounts.identity`). Raises ``ValidationError``
+    keyed by field when a number is already used, including when a concurrent sign-up wins the race.
+    """
+    if bool(national_id) == bool(personal_number):
+        raise ValueError("exactly one of national_id and personal_number")
+    _raise_taken(identity_taken_errors(national_id=national_id, personal_number=personal_number, mobile=mobile))
+    user = User(
+        username=username_new(),
+        full_name_ar=full_name_ar,
+        full_name_en=full_name_en,
+        national_id=national_id,
+        personal_number=personal_number,
+        nationality=nationality if personal_number else "",
+        mobile=mobile,
+        mobile_verified=False,
+        email=email,
+        language=language if language in User.Language.values else User.Language.AR,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            code_send(user=user, purpose=OneTimeCode.Purpose.VERIFY_MOBILE)
+    except IntegrityError:
+        # Someone registered the same number between our check and our insert: report it the same way.
+        _raise_taken(identity_taken_errors(national_id=national_id, personal_number=personal_number, mobile=mobile))
+        raise
+    return user
+
+
+def mobile_verification_resend(*, user: User) -> OneTimeCode:
+    if user.mobile_verified:
+        raise CodeError(_("Your mobile number is already verified."), code="already_verified")
+    return code_send(user=user, purpose=OneTimeCode.Purpose.VERIFY_MOBILE)
+
+
+def mobile_verify(*, user: User, code: str) -> User:
+    """Mark the account's mobile verified with the code sent to it."""
+    record = code_check(user=user, purpose=OneTimeCode.Purpose.VERIFY_MOBILE, code=code)
+    if record.mobile != user.mobile:
+        raise CodeError(_("This code was sent to a different number. Ask for a new code."), code="other_mobile")
+    User.objects.filter(pk=user.pk).update(mobile_verified=True)
+    user.mobile_verified = True
+    return user
+
+
+def mobile_change_request(*, user: User, mobile: str) -> OneTimeCode:
+    """Send a code to the new number; the account keeps its old number until the code comes back."""
+    if mobile == user.mobile and user.mobile_verified:
+        raise ValidationError({"mobile": [_("This is already your verified mobile number.")]})
+    _raise_taken(identity_taken_errors(mobile=mobile, exclude_pk=user.pk))
+    return code_send(user=user, purpose=OneTimeCode.Purpose.CHANGE_MOBILE, mobile=mobile)
+
+
+def mobile_change_confirm(*, user: User, code: str) -> User:
+    record = code_check(user=user, purpose=OneTimeCode.Purpose.CHANGE_MOBILE, code=code)
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(mobile=record.mobile, mobile_verified=True)
+    except IntegrityError:
+        raise ValidationError(MSG_MOBILE_TAKEN, code="taken") from None
+    user.mobile, user.mobile_verified = record.mobile, True
+    return user
+
+
+def password_reset_request(*, identifier: str) -> User | None:
+    """Send a reset code to the mobile of the account named by ``identifier``.
+
+    Returns the account (None when no account matches); callers must not reveal which, so that the
+    form cannot be used to find out who has an account.
+    """
+    user = user_by_identifier(identifier)
+    if user is None or not user.mobile:
+        return None
+    code_send(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD)
+    return user
+
+
+def password_reset_complete(*, user: User, code: str, password: str) -> User:
+    """Set a new password with the reset code. The code proves the mobile too."""
+    validate_password(password, user=user)
+    record = code_check(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD, code=code)
+    user.set_password(password)
+    fields = ["password"]
+    if record.mobile == user.mobile and not user.mobile_verified:
+        user.mobile_verified = True
+        fields.append("mobile_verified")
+    user.save(update_fields=fields)
+    _axes_reset(user)
+    return user
+
+
+def _axes_reset(user: User) -> None:
+    """A person who proved their mobile may sign in again at once, even after a lockout."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())
+
+
+def profile_update(*, user: User, full_name_ar: str, full_name_en: str, language: str) -> User:
+    if language not in User.Language.values:
+        raise ValidationError({"language": [_("Choose Arabic or English.")]})
+    user.full_name_ar, user.full_name_en, user.language = full_name_ar, full_name_en, language
+    user.save(update_fields=["full_name_ar", "full_name_en", "language"])
+    return user

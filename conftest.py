@@ -1,0 +1,82 @@
+"""Project-wide pytest fixtures."""
+
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached pages live in the shared cache: every test starts from a clean one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Uploads and issued documents go to a per-test private folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (tests marked `browser` use `page`)."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from portal.testing import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies), Arabic, phone-sized by default."""
+    context = browser.new_context(locale="ar-JO", viewport={"width": 412, "height": 915})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.live_server_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def catalogue(db):
+    """The four services of the seed cards, by slug.
+
+    The data migration loads them, but a transactional test (browser tests) empties every table
+    when it ends, so tests that need the catalogue ask for it instead of assuming it.
+    """
+    from services.catalogue_data import load_catalogue
+    from services.models import Service, ServiceDocument
+
+    load_catalogue(Service, ServiceDocument)
+    return {service.slug: service for service in Service.objects.all()}
+
+
+@pytest.fixture
+def user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()

@@ -1,0 +1,84 @@
+"""Reads of the contractors app worth naming."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from contractors.constants import RenewalStatus
+from contractors.inputs import digits_ascii, identifier_normalize, jordan_mobile_normalize
+from contractors.models import Permit, RenewalRequest
+from services.reference import reference_normalise
+
+
+def permit_find(*, contractor_number: str, permit_number: str, year: int) -> Permit | None:
+    """The permit matching all three values, or None.
+
+    One query whatever is wrong (unknown contractor, unknown permit, another contractor's permit or
+    another year), so a miss cannot tell which field was wrong, by its answer or by its work.
+    """
+    return (
+        Permit.objects.select_related("contractor")
+        .filter(
+            contractor__number=identifier_normalize(contractor_number),
+            number=identifier_normalize(permit_number),
+            year=year,
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PeriodOptions:
+    available: list[int]
+    # Years already covered: by the permit's own validity or by a renewal requested or issued.
+    unavailable: list[int]
+
+
+def renewal_candidate_years(*, today: dt.date | None = None) -> list[int]:
+    """A renewal is asked for this calendar year or the next."""
+    today = today or timezone.localdate()
+    return [today.year, today.year + 1]
+
+
+def period_is_covered(*, permit: Permit, year: int) -> bool:
+    """Whether the permit's own validity already reaches the end of ``year``."""
+    return permit.valid_until >= dt.date(year, 12, 31)
+
+
+def renewal_periods(*, permit: Permit, today: dt.date | None = None) -> PeriodOptions:
+    candidates = renewal_candidate_years(today=today)
+    held = set(
+        RenewalRequest.objects.holding_period()
+        .filter(permit=permit, period_year__in=candidates)
+        .values_list("period_year", flat=True)
+    )
+    available, unavailable = [], []
+    for year in candidates:
+        (unavailable if year in held or period_is_covered(permit=permit, year=year) else available).append(year)
+    return PeriodOptions(available=available, unavailable=unavailable)
+
+
+def renewal_track(*, reference: str, phone: str) -> RenewalRequest | None:
+    """The request with this reference whose SMS go to this phone (how a person without an account
+    follows it), or None — the same None whichever of the two is wrong."""
+    try:
+        mobile = jordan_mobile_normalize(phone)
+    except ValidationError:
+        return None
+    reference = reference_normalise(digits_ascii(reference))
+    return (
+        RenewalRequest.objects.select_related("permit__contractor", "bill")
+        .filter(reference=reference, phone=mobile)
+        .first()
+    )
+
+
+def renewal_queue_counts() -> dict[str, int]:
+    """How many requests wait at each step (the staff's queues)."""
+    counts = RenewalRequest.objects.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in RenewalStatus.values}
+    )
+    return counts

@@ -1,0 +1,97 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from contractors.constants import RenewalStatus
+from contractors.models import RenewalRequest
+from contractors.tests.factories import PermitFactory, RenewalRequestFactory
+from contractors.workflow import renewal_approve, renewal_default_period, renewal_submit
+from payments.constants import BillStatus
+from payments.testing import pay_bill
+from services.deadlines import deadlines_sweep
+from services.models import IssuedDocument, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def _approved(permit, staff, **kwargs):
+    renewal = RenewalRequestFactory(permit=permit, **kwargs)
+    start, end = renewal_default_period(renewal=renewal)
+    return renewal_approve(renewal=renewal, staff=staff, approved_from=start, approved_until=end, fee=Decimal("150.000"))
+
+
+def test_paying_the_bill_issues_the_renewed_permit_and_extends_it(frozen, permit, staff):
+    renewal = _approved(permit, staff, phone="+962791112233")
+
+    payment = pay_bill(renewal.bill)
+
+    renewal = RenewalRequest.objects.get(pk=renewal.pk)
+    permit.refresh_from_db()
+    assert payment.state == "applied" and renewal.bill.status == BillStatus.PAID
+    assert renewal.status == RenewalStatus.ISSUED and renewal.closed_at is not None and renewal.deadline_at is None
+    assert permit.valid_until == dt.date(2027, 12, 31) and permit.status == "active"
+    document = renewal.renewed_permit()
+    assert document.kind == "contractor_permit" and document.owner_applicant is None  # anonymous applicant
+    assert "2027-12-31" in [value for _label, value in document.summary]
+    text = "".join(page.extract_text() for page in PdfReader(document.pdf.open("rb")).pages)
+    assert permit.number in text and renewal.reference in text
+    sms = Notification.objects.get(dedupe_key=f"contractors:{renewal.pk}:issued")
+    assert sms.mobile == "+962791112233" and document.code[:4] in sms.text.replace("-", "")
+
+
+def test_the_renewed_permit_verifies_publicly(client, frozen, permit, staff):
+    renewal = _approved(permit, staff)
+    pay_bill(renewal.bill)
+    document = RenewalRequest.objects.get(pk=renewal.pk).renewed_permit()
+
+    page = client.get(f"/verify/{document.code}/").content.decode()
+
+    assert permit.contractor.name_ar in page and "2027-12-31" in page
+
+
+def test_a_replayed_payment_issues_nothing_more(frozen, permit, staff):
+    renewal = _approved(permit, staff)
+    payment = pay_bill(renewal.bill)
+
+    pay_bill(renewal.bill, trx=payment.trx)
+
+    assert IssuedDocument.objects.filter(application=renewal.pk).count() == 1
+
+
+def test_a_logged_in_owner_gets_the_document_in_their_name(frozen, permit, staff, user):
+    renewal = _approved(permit, staff, user=user)
+    pay_bill(renewal.bill)
+
+    document = RenewalRequest.objects.get(pk=renewal.pk).renewed_permit()
+    assert document.owner_applicant == user
+
+
+def test_an_unpaid_approval_is_cancelled_at_the_deadline_and_frees_the_period(frozen, permit, staff):
+    renewal = _approved(permit, staff, phone="+962791112233")
+    bill = renewal.bill
+
+    frozen.shift(dt.timedelta(days=7, minutes=1))
+    deadlines_sweep()
+
+    renewal = RenewalRequest.objects.get(pk=renewal.pk)
+    bill.refresh_from_db()
+    assert renewal.status == RenewalStatus.CANCELLED and not renewal.holds_period
+    assert bill.status in (BillStatus.CLOSED, BillStatus.EXPIRED)
+    assert Notification.objects.filter(dedupe_key=f"contractors:{renewal.pk}:expired", mobile="+962791112233").exists()
+    # The same period can be asked again.
+    assert renewal_submit(permit=permit, period_year=2027, reason="من جديد", phone="+962791112233").pk
+
+
+def test_an_expired_permit_is_active_again_once_renewed(frozen, staff):
+    permit = PermitFactory(expired=True)  # 2025, ran out on 2025-12-31
+    renewal = RenewalRequestFactory(permit=permit, period_year=2026)
+    start, end = renewal_default_period(renewal=renewal)
+    assert (start, end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    renewal = renewal_approve(renewal=renewal, staff=staff, approved_from=start, approved_until=end, fee=Decimal("99"))
+
+    pay_bill(renewal.bill)
+
+    permit.refresh_from_db()
+    assert permit.status == "active" and permit.valid_until == dt.date(2026, 12, 31)

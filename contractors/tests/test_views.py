@@ -1,0 +1,295 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from contractors.captcha import SESSION_KEY as CAPTCHA_SESSION_KEY
+from contractors.constants import RenewalStatus
+from contractors.models import RenewalRequest
+from contractors.tests.factories import ContractorFactory, PermitFactory, RenewalRequestFactory
+from services.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+LOOKUP = reverse("contractors:lookup")
+SUBMIT = reverse("contractors:submit")
+TRACK = reverse("contractors:track")
+
+
+def _lookup(client, contractor="55501", number="8841", year="2026", **extra):
+    return client.post(LOOKUP, {"contractor_number": contractor, "permit_number": number, "permit_year": year}, **extra)
+
+
+def _submit(client, captcha, **overrides):
+    data = {"period_year": "2027", "reason": "لم تنته الأعمال بعد", "phone": "0791234567", "captcha": captcha}
+    data.update(overrides)
+    return client.post(SUBMIT, data)
+
+
+# --- step 1: look-up --------------------------------------------------------------------------------
+
+
+def test_a_matching_lookup_shows_the_contractor_name_as_json(client, frozen, permit, captcha_answer):
+    response = _lookup(client, **JSON)
+
+    data = response.json()
+    assert response.status_code == 200
+    assert data["found"] and data["renewable"] and data["contractor_name"] == "شركة النشامى للمقاولات"
+    assert data["permit"]["number"] == "8841" and data["years"] == [2027]
+    assert data["captcha"]["image"].startswith("data:image/png;base64,")
+    assert "Type the digits" in data["captcha"]["text"] or "اكتب" in data["captcha"]["text"]
+
+
+def test_lookup_accepts_arabic_indic_digits(client, frozen, permit):
+    assert _lookup(client, contractor="٥٥٥٠١", number="٨٨٤١", year="٢٠٢٦", **JSON).json()["found"]
+
+
+def test_a_matching_lookup_without_javascript_shows_the_name_and_the_request_form(client, frozen, permit):
+    response = _lookup(client, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("contractors:renew")
+    assert "شركة النشامى للمقاولات" in page
+    assert 'id="step2" aria-labelledby="step2-title" hidden' not in page
+    assert 'name="captcha"' in page and "data:image/png;base64," in page
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"contractor": "99999"},  # no such contractor
+        {"number": "1"},  # no such permit
+        {"year": "2025"},  # right permit, wrong year
+        {"contractor": "55502"},  # another contractor's number with this permit
+    ],
+    ids=["unknown-contractor", "unknown-permit", "wrong-year", "other-contractors-permit"],
+)
+def test_every_wrong_lookup_gets_the_same_answer(client, frozen, permit, values):
+    ContractorFactory(number="55502")
+    PermitFactory(number="1", contractor__number="55503")
+    reference = _lookup(client, contractor="00000", number="0", year="2020", **JSON)
+
+    response = _lookup(client, **values, **JSON)
+
+    assert response.status_code == reference.status_code == 200
+    assert (
+        response.json()
+        == reference.json()
+        == {"found": False, "renewable": False, "message": reference.json()["message"]}
+    )
+    assert (
+        "contractor" not in response.json()["message"].lower()
+        or "contractor number, the permit" in response.json()["message"]
+    )
+
+
+def test_a_miss_does_the_same_database_work_whichever_field_is_wrong(client, frozen, permit):
+    counts = []
+    for values in ({"contractor": "99999"}, {"number": "77"}, {"year": "2024"}):
+        with CaptureQueriesContext(connection) as queries:
+            _lookup(client, **values, **JSON)
+        counts.append([q["sql"].split(" WHERE ")[0] for q in queries.captured_queries if "contractors_" in q["sql"]])
+    assert counts[0] == counts[1] == counts[2] and len(counts[0]) == 1
+
+
+def test_a_wrong_lookup_without_javascript_keeps_what_was_typed(client, frozen, permit):
+    response = _lookup(client, contractor="12345")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="12345"' in page and 'value="8841"' in page
+    assert "No permit matches these details" in page or "لا يوجد تصريح" in page
+
+
+def test_a_cancelled_permit_shows_the_name_and_says_it_cannot_be_renewed(client, frozen):
+    PermitFactory(cancelled=True, number="500", contractor__number="600", contractor__name_ar="مقاول ملغى")
+
+    data = _lookup(client, contractor="600", number="500", **JSON).json()
+
+    assert data["found"] and not data["renewable"] and data["contractor_name"] == "مقاول ملغى"
+    assert "captcha" not in data and data["message"]
+
+
+def test_a_permit_already_renewed_for_every_offered_year_cannot_be_asked_again(client, frozen, permit):
+    RenewalRequestFactory(permit=permit, period_year=2027)
+
+    data = _lookup(client, **JSON).json()
+
+    # 2026 is covered by the permit itself, 2027 by the request under way.
+    assert data["found"] and not data["renewable"] and data["unavailable_years"] == [2026, 2027]
+    assert "2027" in data["message"]
+
+
+def test_format_errors_are_reported_on_their_fields(client, frozen):
+    response = _lookup(client, contractor="abc", year="20", **JSON)
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"contractor_number", "permit_year"}
+
+
+def test_lookups_are_rate_limited_per_ip(client, frozen, permit, settings):
+    settings.CONTRACTORS_RATES = {"lookup": ("3/m",)}
+    statuses = [_lookup(client, contractor=f"9{i}", **JSON).status_code for i in range(3)]
+    assert statuses == [200, 200, 200]
+
+    blocked = _lookup(client, **JSON)
+    assert blocked.status_code == 429 and "error" in blocked.json()
+    # Another address is not affected.
+    assert _lookup(client, REMOTE_ADDR="10.1.2.3", **JSON).status_code == 200
+
+
+def test_lookup_needs_the_csrf_token(frozen, permit):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert _lookup(strict, **JSON).status_code == 403
+
+
+# --- step 2: request ----------------------------------------------------------------------------------
+
+
+def test_submitting_with_the_code_files_the_request_and_sends_an_sms(client, frozen, permit, captcha_answer):
+    _lookup(client)
+    client.get(reverse("contractors:renew"))
+
+    response = _submit(client, captcha_answer)
+
+    renewal = RenewalRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("contractors:track-detail", kwargs={"reference": renewal.reference})
+    assert renewal.phone == "+962791234567" and renewal.period_year == 2027 and renewal.submitted_anonymously
+    assert Notification.objects.filter(application=renewal, mobile="+962791234567").count() == 1
+    detail = client.get(response["Location"]).content.decode()
+    assert renewal.reference in detail
+
+
+def test_a_wrong_code_files_nothing_and_keeps_what_was_typed(client, frozen, permit, captcha_answer):
+    _lookup(client)
+    client.get(reverse("contractors:renew"))
+
+    response = _submit(client, "11111", reason="سبب مكتوب")
+
+    assert response.status_code == 200 and not RenewalRequest.objects.exists()
+    page = response.content.decode()
+    assert "سبب مكتوب" in page and 'value="0791234567"' in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_a_code_already_used_is_refused(client, frozen, permit, captcha_answer):
+    _lookup(client)
+    client.get(reverse("contractors:renew"))
+    session = client.session
+    del session[CAPTCHA_SESSION_KEY]  # what checking it (right or wrong, e.g. in another tab) does
+    session.save()
+
+    response = _submit(client, captcha_answer)
+
+    assert response.status_code == 200 and not RenewalRequest.objects.exists()
+
+
+def test_an_expired_code_is_refused(client, permit, captcha_answer):
+    with time_machine.travel(dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        _lookup(client)
+        client.get(reverse("contractors:renew"))
+        traveller.shift(dt.timedelta(minutes=11))
+
+        response = _submit(client, captcha_answer)
+
+    assert response.status_code == 200 and not RenewalRequest.objects.exists()
+
+
+def test_submitting_needs_a_lookup_first(client, frozen, permit, captcha_answer):
+    response = _submit(client, captcha_answer)
+
+    assert response.status_code == 302 and response["Location"] == reverse("contractors:renew")
+    assert not RenewalRequest.objects.exists()
+
+
+def test_a_bad_phone_number_is_explained(client, frozen, permit, captcha_answer):
+    _lookup(client)
+    client.get(reverse("contractors:renew"))
+
+    response = _submit(client, captcha_answer, phone="0612345")
+
+    assert response.status_code == 200 and not RenewalRequest.objects.exists()
+    assert "0791234567" in response.content.decode()
+
+
+def test_a_logged_in_person_sees_the_request_in_my_applications(client, frozen, permit, captcha_answer, user):
+    client.force_login(user)
+    _lookup(client)
+    client.get(reverse("contractors:renew"))
+
+    _submit(client, captcha_answer)
+
+    renewal = RenewalRequest.objects.get()
+    assert renewal.applicant == user and not renewal.submitted_anonymously
+    page = client.get(reverse("services:my-applications")).content.decode()
+    assert renewal.reference in page
+
+
+def test_the_new_code_button_keeps_what_was_typed_without_javascript(client, frozen, permit):
+    _lookup(client)
+    client.get(reverse("contractors:renew"))
+
+    response = client.post(
+        SUBMIT, {"period_year": "2027", "reason": "نص السبب", "phone": "0781112222", "new_captcha": "1"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "نص السبب" in page and "0781112222" in page
+    assert not RenewalRequest.objects.exists()
+
+
+# --- following a request ----------------------------------------------------------------------------
+
+
+def test_a_request_is_followed_with_its_reference_and_phone(client, frozen, permit):
+    renewal = RenewalRequestFactory(permit=permit, phone="+962771112233")
+
+    response = client.post(TRACK, {"reference": renewal.reference.lower().replace("-", " "), "phone": "0771112233"})
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert renewal.reference in page and str(RenewalStatus.SUBMITTED.label) in page or "بانتظار" in page
+
+
+def test_a_wrong_phone_shows_nothing_of_the_request(client, frozen, permit):
+    renewal = RenewalRequestFactory(permit=permit, phone="+962771112233")
+
+    response = client.post(TRACK, {"reference": renewal.reference, "phone": "0771112234"})
+
+    assert response.status_code == 200 and renewal.permit.contractor.name_ar not in response.content.decode()
+    detail = client.get(reverse("contractors:track-detail", kwargs={"reference": renewal.reference}))
+    assert detail.status_code == 302 and detail["Location"].startswith(TRACK)
+
+
+def test_tracking_is_rate_limited(client, frozen, permit, settings):
+    settings.CONTRACTORS_RATES = {"track": ("2/m",)}
+    renewal = RenewalRequestFactory(permit=permit, phone="+962771112233")
+    for _ in range(2):
+        client.post(TRACK, {"reference": renewal.reference, "phone": "0790000000"})
+
+    response = client.post(TRACK, {"reference": renewal.reference, "phone": "0771112233"})
+
+    assert response.status_code == 429
+
+
+def test_another_users_request_is_not_shown_to_a_logged_in_person(client, frozen, permit, user, other_user):
+    renewal = RenewalRequestFactory(permit=permit, user=other_user)
+    client.force_login(user)
+
+    response = client.get(reverse("contractors:track-detail", kwargs={"reference": renewal.reference}))
+
+    assert response.status_code == 302
+
+
+def test_the_owner_sees_their_request_without_the_phone(client, frozen, permit, user):
+    renewal = RenewalRequestFactory(permit=permit, user=user)
+    client.force_login(user)
+
+    assert client.get(reverse("contractors:track-detail", kwargs={"reference": renewal.reference})).status_code == 200

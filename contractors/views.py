@@ -1,0 +1,343 @@
+"""Public pages of the contractor permit renewal: look up, request, follow.
+
+The look-up answers the same way for every miss (one query, one message, one response shape), is
+rate-limited per IP on the shared cache, and hands the matched permit to the next step through the
+session, so the request form never re-checks typed values (and cannot be used to probe the register;
+it also needs the verification code).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from accounts.party import party_for_request, user_can_access
+from contractors.captcha import captcha_new
+from contractors.forms import LookupForm, RenewalForm, TrackForm
+from contractors.inputs import jordan_mobile_local
+from contractors.models import Permit, RenewalRequest
+from contractors.selectors import permit_find, renewal_periods, renewal_track
+from contractors.workflow import MSG_CANCELLED, RenewalRefusedError, renewal_submit
+
+LOOKUP_SESSION_KEY = "contractors_lookup"
+TRACK_SESSION_KEY = "contractors_tracked"
+LOOKUP_TTL_SECONDS = 30 * 60
+MAX_TRACKED = 20
+
+DEFAULT_RATES = {
+    "lookup": ("5/m", "40/h"),
+    "submit": ("5/m", "30/h"),
+    "track": ("5/m", "40/h"),
+    "captcha": ("20/m",),
+}
+
+
+def _rates(group: str) -> tuple[str, ...]:
+    return tuple(getattr(settings, "CONTRACTORS_RATES", {}).get(group, DEFAULT_RATES[group]))
+
+
+def _rate_limited(request, group: str) -> bool:
+    """Count this request against every rate of ``group`` (per IP, shared cache); True when one is exceeded."""
+    limited = False
+    for rate in _rates(group):
+        limited |= is_ratelimited(
+            request, group=f"contractors:{group}:{rate}", key="ip", rate=rate, method=is_ratelimited.ALL, increment=True
+        )
+    return limited
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _too_many(request):
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": _("Too many attempts in a short time. Please wait a few minutes and try again.")}, status=429
+        )
+    return render(request, "429.html", status=429)
+
+
+def _miss_message() -> str:
+    return _("No permit matches these details. Check the contractor number, the permit number and the year.")
+
+
+# --- the matched permit, held in the session between the two steps --------------------------------
+
+
+def _lookup_store(request, permit: Permit) -> None:
+    request.session[LOOKUP_SESSION_KEY] = {
+        "permit_id": permit.pk,
+        "expires": timezone.now().timestamp() + LOOKUP_TTL_SECONDS,
+    }
+
+
+def _lookup_clear(request) -> None:
+    request.session.pop(LOOKUP_SESSION_KEY, None)
+
+
+def _lookup_permit(request) -> Permit | None:
+    stored = request.session.get(LOOKUP_SESSION_KEY)
+    if not stored or timezone.now().timestamp() > stored.get("expires", 0):
+        return None
+    return Permit.objects.select_related("contractor").filter(pk=stored["permit_id"]).first()
+
+
+def _permit_json(permit: Permit) -> dict:
+    return {
+        "number": permit.number,
+        "year": permit.year,
+        "kind": permit.get_kind_display(),
+        "site": permit.site,
+        "valid_until": permit.valid_until.isoformat(),
+        "status": permit.get_status_display(),
+    }
+
+
+def _renewal_form(request, *, permit: Permit, data=None, years=None) -> RenewalForm:
+    if years is None:
+        years = renewal_periods(permit=permit).available
+    initial = {}
+    if request.user.is_authenticated and request.user.mobile:
+        initial["phone"] = jordan_mobile_local(request.user.mobile)
+    return RenewalForm(data, session=request.session, years=years, initial=initial)
+
+
+def _render_page(request, *, lookup_form, permit=None, renewal_form=None, outcome=None, status=200):
+    """The one page of the service: step 1 always, step 2 once a renewable permit was found."""
+    challenge = captcha_new(session=request.session) if renewal_form is not None else None
+    if renewal_form is not None and "captcha" in renewal_form.data:
+        # The code typed last time is used up: never show it back.
+        renewal_form.data = renewal_form.data.copy()
+        renewal_form.data["captcha"] = ""
+    context = {
+        "lookup_form": lookup_form,
+        "permit": permit,
+        "renewal_form": renewal_form,
+        # Without a permit yet, step 2 is rendered hidden and empty: renew.js fills and shows it.
+        "form_for_step2": renewal_form or RenewalForm(session=request.session, years=[]),
+        "outcome": outcome,
+        "challenge": challenge,
+        "template_found": {"found": True, "permit": {}, "message": ""},
+        "template_miss": {"found": False, "message": _miss_message()},
+    }
+    return render(request, "contractors/renew.html", context, status=status)
+
+
+def _outcome(permit: Permit | None) -> dict:
+    """What the look-up found, the same shape for the page and the JSON answer."""
+    if permit is None:
+        return {"found": False, "renewable": False, "message": _miss_message()}
+    contractor = permit.contractor
+    outcome = {
+        "found": True,
+        "contractor_name": contractor.tr("name"),
+        "contractor_number": contractor.number,
+        "permit": _permit_json(permit),
+        "renewable": False,
+        "message": "",
+        "years": [],
+        "unavailable_years": [],
+    }
+    if permit.is_cancelled:
+        outcome["message"] = str(MSG_CANCELLED)
+        return outcome
+    periods = renewal_periods(permit=permit)
+    outcome["years"], outcome["unavailable_years"] = periods.available, periods.unavailable
+    if periods.unavailable:
+        outcome["message"] = _("Already renewed, or a renewal is under way, for: %(years)s.") % {
+            "years": " / ".join(map(str, periods.unavailable))
+        }
+    outcome["renewable"] = bool(periods.available)
+    return outcome
+
+
+# --- step 1 ------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def renew(request):
+    permit = _lookup_permit(request)
+    if permit is None:
+        return _render_page(request, lookup_form=LookupForm())
+    lookup_form = LookupForm(
+        initial={
+            "contractor_number": permit.contractor.number,
+            "permit_number": permit.number,
+            "permit_year": permit.year,
+        }
+    )
+    outcome = _outcome(permit)
+    form = _renewal_form(request, permit=permit, years=outcome["years"]) if outcome["renewable"] else None
+    return _render_page(request, lookup_form=lookup_form, permit=permit, renewal_form=form, outcome=outcome)
+
+
+@never_cache
+@require_POST
+def lookup(request):
+    """Step 1 (fetch() from the page, or a plain form post without JavaScript)."""
+    if _rate_limited(request, "lookup"):
+        return _too_many(request)
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"found": False, "errors": form.errors.get_json_data()}, status=400)
+        return _render_page(request, lookup_form=form)
+    permit = permit_find(
+        contractor_number=form.cleaned_data["contractor_number"],
+        permit_number=form.cleaned_data["permit_number"],
+        year=form.cleaned_data["permit_year"],
+    )
+    outcome = _outcome(permit)
+    if not outcome["renewable"]:
+        _lookup_clear(request)
+        if _wants_json(request):
+            return JsonResponse(outcome)
+        return _render_page(request, lookup_form=form, permit=permit, outcome=outcome)
+    _lookup_store(request, permit)
+    if _wants_json(request):
+        challenge = captcha_new(session=request.session)
+        return JsonResponse(
+            {**outcome, "captcha": {"image": challenge.image_data_uri, "text": challenge.text_alternative}}
+        )
+    return redirect("contractors:renew")
+
+
+# --- step 2 ------------------------------------------------------------------------------------
+
+
+def _grant_tracking(request, renewal: RenewalRequest) -> None:
+    granted = [ref for ref in request.session.get(TRACK_SESSION_KEY, []) if ref != renewal.reference]
+    request.session[TRACK_SESSION_KEY] = [renewal.reference, *granted][:MAX_TRACKED]
+
+
+@never_cache
+@require_POST
+def submit(request):
+    permit = _lookup_permit(request)
+    if permit is None:
+        messages.error(request, _("Look up the permit first: the details you entered have expired."))
+        return redirect("contractors:renew")
+    lookup_form = LookupForm(
+        initial={
+            "contractor_number": permit.contractor.number,
+            "permit_number": permit.number,
+            "permit_year": permit.year,
+        }
+    )
+    outcome = _outcome(permit)
+    if not outcome["renewable"]:
+        _lookup_clear(request)
+        return _render_page(request, lookup_form=lookup_form, permit=permit, outcome=outcome)
+    form = _renewal_form(request, permit=permit, data=request.POST, years=outcome["years"])
+    if request.POST.get("new_captcha"):
+        # "New code" without JavaScript: same page, what was typed kept, a fresh code.
+        form = _renewal_form(request, permit=permit, years=outcome["years"])
+        form.initial.update({k: request.POST.get(k, "") for k in ("period_year", "reason", "phone")})
+        return _render_page(request, lookup_form=lookup_form, permit=permit, renewal_form=form, outcome=outcome)
+    if _rate_limited(request, "submit"):
+        return _too_many(request)
+    if not form.is_valid():
+        return _render_page(
+            request, lookup_form=lookup_form, permit=permit, renewal_form=form, outcome=outcome, status=200
+        )
+    party = party_for_request(request) if request.user.is_authenticated else None
+    try:
+        renewal = renewal_submit(
+            permit=permit,
+            period_year=form.cleaned_data["period_year"],
+            reason=form.cleaned_data["reason"],
+            phone=form.cleaned_data["phone"],
+            user=request.user if request.user.is_authenticated else None,
+            organisation=party.organisation if party else None,
+            language=translation.get_language() or "ar",
+        )
+    except RenewalRefusedError as exc:
+        form.add_error("period_year", exc)
+        return _render_page(request, lookup_form=lookup_form, permit=permit, renewal_form=form, outcome=outcome)
+    _lookup_clear(request)
+    _grant_tracking(request, renewal)
+    messages.success(
+        request,
+        _("Your request was received. Its reference number is %(reference)s; we sent it by SMS to %(phone)s.")
+        % {"reference": renewal.reference, "phone": jordan_mobile_local(renewal.phone)},
+    )
+    return redirect("contractors:track-detail", reference=renewal.reference)
+
+
+@never_cache
+@require_GET
+def captcha_refresh(request):
+    if _rate_limited(request, "captcha"):
+        return _too_many(request)
+    challenge = captcha_new(session=request.session)
+    return JsonResponse({"image": challenge.image_data_uri, "text": challenge.text_alternative})
+
+
+# --- following a request -------------------------------------------------------------------------
+
+
+def _may_follow(request, renewal: RenewalRequest) -> bool:
+    if renewal.reference in request.session.get(TRACK_SESSION_KEY, []):
+        return True
+    return (
+        request.user.is_authenticated
+        and not renewal.submitted_anonymously
+        and user_can_access(request.user, applicant_id=renewal.applicant_id, organisation_id=renewal.organisation_id)
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "POST":
+        if _rate_limited(request, "track"):
+            return _too_many(request)
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            renewal = renewal_track(reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"])
+            if renewal is not None:
+                _grant_tracking(request, renewal)
+                return redirect("contractors:track-detail", reference=renewal.reference)
+            form.add_error(None, _("No request matches this reference number and mobile number."))
+    else:
+        form = TrackForm(initial={"reference": request.GET.get("reference", "")[:20]})
+    return render(request, "contractors/track.html", {"form": form})
+
+
+def _followed(request, reference: str) -> RenewalRequest | None:
+    renewal = RenewalRequest.objects.select_related("permit__contractor", "bill").filter(reference=reference).first()
+    if renewal is None or not _may_follow(request, renewal):
+        return None
+    return renewal
+
+
+@never_cache
+@require_GET
+def track_detail(request, reference):
+    renewal = _followed(request, reference)
+    if renewal is None:
+        # Whether the reference exists or not, the visitor proves it with the phone number first.
+        return redirect(f"{reverse('contractors:track')}?reference={reference}")
+    events = renewal.events.select_related("actor").order_by("created_at", "pk")
+    context = {"renewal": renewal, "events": events, "document": renewal.renewed_permit()}
+    return render(request, "contractors/track_detail.html", context)
+
+
+@never_cache
+@require_GET
+def track_document(request, reference):
+    renewal = _followed(request, reference)
+    document = renewal.renewed_permit() if renewal is not None else None
+    if document is None:
+        raise Http404
+    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="renewed-permit-{renewal.reference}.pdf"'
+    return response

@@ -1,0 +1,1 @@
+"""The eFAWATEERcom biller interface (see ../shared/EFAWATEERCOM.md)."""

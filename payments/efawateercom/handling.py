@@ -1,0 +1,214 @@
+"""The biller side of eFAWATEERcom: authenticate a request, answer it, keep both (rule 6).
+
+The views only read the body and write the answer; this module decides. Bills and payments are
+touched only through ``payments.services`` and ``payments.selectors``.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from payments import selectors
+from payments.billing_numbers import billing_number_is_valid
+from payments.constants import BillStatus, MessageKind, PaymentSource
+from payments.efawateercom import keys, protocol
+from payments.efawateercom.protocol import ProtocolError, Result
+from payments.models import Bill, Message
+from payments.services import IncomingPayment, payment_receive
+
+logger = logging.getLogger(__name__)
+# Refused requests leave nothing in the database but a line here (rule 2).
+security_log = logging.getLogger("payments.efawateercom.security")
+
+MESSAGE_KIND = {
+    protocol.BILL_PULL_REQUEST: MessageKind.BILL_PULL,
+    protocol.PAYMENT_NOTIFICATION_REQUEST: MessageKind.PAYMENT_NOTIFICATION,
+}
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    content_type: str = protocol.CONTENT_TYPE
+
+
+def _respond(*, req_type: str, guid: str, code: int, body, soap: bool, soap_ns: str) -> bytes:
+    return protocol.build_message(
+        msg_type=protocol.RESPONSE_TYPE[req_type],
+        guid=guid,
+        sender=settings.EFAWATEERCOM_BILLER_CODE,
+        receiver=settings.EFAWATEERCOM_SENDER_CODE,
+        body=body,
+        private_key=keys.biller_private_key(),
+        timestamp=timezone.now(),
+        result=code,
+        soap_operation=protocol.soap_response_operation(req_type) if soap else "",
+        soap_ns=soap_ns,
+    )
+
+
+def refusal(*, req_type: str, error: ProtocolError, remote_addr: str | None, status: int | None = None) -> Reply:
+    security_log.warning(
+        "eFAWATEERcom %s refused from %s: code %s, %s (GUID %r)",
+        req_type,
+        remote_addr,
+        int(error.code),
+        error.detail,
+        error.guid,
+    )
+    body = _respond(
+        req_type=req_type,
+        guid=error.guid,
+        code=error.code,
+        body=protocol.element("MsgBody"),
+        soap=error.soap,
+        soap_ns=error.soap_ns,
+    )
+    return Reply(status or protocol.HTTP_STATUS.get(error.code, 400), body)
+
+
+def _bill_free_text(bill: Bill) -> str:
+    if bill.description_ar:
+        return bill.description_ar
+    return "، ".join(line.description_ar for line in bill.lines.all())[:300]
+
+
+def _bill_pull(request: protocol.Request) -> tuple[int, object]:
+    query = protocol.bill_pull_query(request.body)
+    if query.service_type not in protocol.ServiceType.values:
+        return Result.UNKNOWN_SERVICE_TYPE, protocol.bill_pull_body(None)
+    # A mistyped number is refused by its check digit before any lookup.
+    if not billing_number_is_valid(query.billing_number):
+        return Result.BILL_NOT_FOUND, protocol.bill_pull_body(None)
+    bill = selectors.bill_by_number(query.billing_number)
+    if bill is None:
+        return Result.BILL_NOT_FOUND, protocol.bill_pull_body(None)
+    if query.service_type != bill.service_type:
+        return Result.UNKNOWN_SERVICE_TYPE, protocol.bill_pull_body(None)
+    if bill.status == BillStatus.PAID:
+        return Result.BILL_PAID, protocol.bill_pull_body(None)
+    if not bill.is_payable():
+        return Result.BILL_EXPIRED_OR_CLOSED, protocol.bill_pull_body(None)
+    record = protocol.BillRecord(
+        billing_number=bill.billing_number,
+        biller_code=settings.EFAWATEERCOM_BILLER_CODE,
+        due_amount=bill.amount,
+        issued_at=bill.issued_at,
+        due_at=bill.due_at,
+        expires_at=bill.expires_at,
+        service_type=bill.service_type,
+        customer_name=bill.payer_name,
+        free_text=_bill_free_text(bill),
+    )
+    return Result.SUCCESS, protocol.bill_pull_body(record)
+
+
+def _incoming(trx: protocol.Transaction) -> IncomingPayment:
+    return IncomingPayment(
+        trx=trx.trx,
+        billing_number=trx.billing_number,
+        paid_amount=trx.paid_amount,
+        due_amount=trx.due_amount,
+        fees_amount=trx.fees_amount,
+        fees_on_biller=trx.fees_on_biller,
+        service_type=trx.service_type,
+        biller_code=trx.biller_code,
+        bank_trx_id=trx.bank_trx_id,
+        bank_code=trx.bank_code,
+        pmt_status=trx.pmt_status,
+        payment_method=trx.payment_method,
+        payment_type=trx.payment_type,
+        access_channel=trx.access_channel,
+        pmt_src=trx.pmt_src,
+        process_date=trx.process_date,
+        stmt_date=trx.stmt_date,
+        details=trx.raw,
+    )
+
+
+def _notification(transactions: list[protocol.Transaction], message: Message) -> tuple[int, object]:
+    results = []
+    for trx in transactions:
+        # Applied, replayed or queued for staff: the money is recorded either way, so eFAWATEERcom
+        # is told success (rule 2) and does not resend.
+        payment_receive(incoming=_incoming(trx), message=message, source=PaymentSource.NOTIFICATION)
+        results.append((trx, Result.SUCCESS))
+    return Result.SUCCESS, protocol.payment_response_body(results)
+
+
+def efawateercom_handle(*, req_type: str, raw: bytes, remote_addr: str | None = None) -> Reply:
+    """Answer one request to a biller endpoint; ``req_type`` is what the endpoint accepts."""
+    try:
+        request = protocol.parse_request(raw)
+        protocol.authenticate(
+            request,
+            expected_type=req_type,
+            peer_key=keys.peer_public_key(),
+            sender_code=settings.EFAWATEERCOM_SENDER_CODE,
+            biller_code=settings.EFAWATEERCOM_BILLER_CODE,
+        )
+        transactions = (
+            protocol.payment_transactions(request.body) if req_type == protocol.PAYMENT_NOTIFICATION_REQUEST else None
+        )
+    except ProtocolError as error:
+        return refusal(req_type=req_type, error=error, remote_addr=remote_addr)
+
+    kind = MESSAGE_KIND[req_type]
+    body_sha256 = hashlib.sha256(request.body_text.encode("utf-8")).hexdigest()
+    stored = selectors.message_for_retry(kind=kind, guid=request.guid, body_sha256=body_sha256)
+    if stored is not None:
+        return Reply(200, bytes(stored.response), stored.response_content_type)
+    try:
+        with transaction.atomic():
+            # Written first so that a simultaneous retry of this very request waits on the unique
+            # index and then answers from here instead of working it out again.
+            message = Message.objects.create(
+                kind=kind,
+                guid=request.guid,
+                body_sha256=body_sha256,
+                request=raw,
+                response=b"",
+                result_code=-1,
+                soap=request.soap,
+                remote_addr=remote_addr,
+            )
+            if transactions is None:
+                code, body = _bill_pull(request)
+            else:
+                code, body = _notification(transactions, message)
+            response = _respond(
+                req_type=req_type, guid=request.guid, code=code, body=body, soap=request.soap, soap_ns=request.soap_ns
+            )
+            message.response = response
+            message.result_code = code
+            message.save(update_fields=["response", "result_code"])
+    except ProtocolError as error:
+        return refusal(req_type=req_type, error=error, remote_addr=remote_addr)
+    except IntegrityError:
+        stored = selectors.message_for_retry(kind=kind, guid=request.guid, body_sha256=body_sha256)
+        if stored is None:
+            logger.exception("eFAWATEERcom %s GUID %s failed", req_type, request.guid)
+            return _internal_error(req_type, request)
+        return Reply(200, bytes(stored.response), stored.response_content_type)
+    except Exception:
+        logger.exception("eFAWATEERcom %s GUID %s failed", req_type, request.guid)
+        return _internal_error(req_type, request)
+    return Reply(200, response)
+
+
+def _internal_error(req_type: str, request: protocol.Request) -> Reply:
+    # Nothing was kept: eFAWATEERcom will retry, and the retry is processed afresh.
+    body = _respond(
+        req_type=req_type,
+        guid=request.guid,
+        code=Result.INTERNAL_ERROR,
+        body=protocol.element("MsgBody"),
+        soap=request.soap,
+        soap_ns=request.soap_ns,
+    )
+    return Reply(protocol.HTTP_STATUS[Result.INTERNAL_ERROR], body)

@@ -1,0 +1,141 @@
+"""Finance staff in the admin: the queue, apply/refund with who and why, settlement upload."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from payments.constants import BillStatus, PaymentState
+from payments.models import Payment, SettlementImport
+from payments.services import IncomingPayment, payment_receive
+from payments.tests.factories import BillFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def finance(client):
+    staff = UserFactory(staff=True)
+    staff.groups.add(Group.objects.get(name="finance_staff"))
+    client.force_login(staff)
+    client.user = staff
+    return client
+
+
+def queued_payment(amount="15.000", number="1000326480166", trx="Q1"):
+    return payment_receive(
+        incoming=IncomingPayment(trx=trx, billing_number=number, paid_amount=__import__("decimal").Decimal(amount))
+    ).payment
+
+
+def test_finance_group_has_payments_permissions():
+    group = Group.objects.get(name="finance_staff")
+    codenames = set(group.permissions.filter(content_type__app_label="payments").values_list("codename", flat=True))
+    assert {"view_bill", "change_bill", "change_payment", "view_queuedpayment", "add_settlementimport"} <= codenames
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:payments_bill_changelist",
+        "admin:payments_payment_changelist",
+        "admin:payments_queuedpayment_changelist",
+        "admin:payments_message_changelist",
+        "admin:payments_settlementimport_changelist",
+        "admin:payments_settlementimport_add",
+    ],
+)
+def test_finance_pages_open(finance, owner, name):
+    BillFactory()
+    queued_payment()
+    assert finance.get(reverse(name)).status_code == 200
+
+
+def test_queue_lists_only_waiting_payments(finance, owner):
+    waiting = queued_payment(trx="WAIT")
+    bill = BillFactory()
+    payment_receive(incoming=IncomingPayment(trx="DONE", billing_number=bill.billing_number, paid_amount=bill.amount))
+    html = finance.get(reverse("admin:payments_queuedpayment_changelist")).content.decode()
+    assert waiting.trx in html and "DONE" not in html
+
+
+def test_staff_apply_a_queued_payment_from_the_admin(finance, owner):
+    payment = queued_payment()
+    bill = BillFactory()
+    url = reverse("admin:payments_payment_resolve", args=[payment.pk])
+    assert finance.get(url).status_code == 200
+    response = finance.post(
+        url, {"apply-billing_number": bill.billing_number, "apply-note": "old number", "apply": "1"}
+    )
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    bill.refresh_from_db()
+    assert payment.state == PaymentState.APPLIED and bill.status == BillStatus.PAID
+    action = payment.actions.get(action="applied")
+    assert action.actor == finance.user and action.note == "old number"
+
+
+def test_apply_form_refuses_a_mistyped_number_and_keeps_the_note(finance, owner):
+    payment = queued_payment()
+    url = reverse("admin:payments_payment_resolve", args=[payment.pk])
+    response = finance.post(url, {"apply-billing_number": "1000326480161", "apply-note": "typed note", "apply": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "typed note" in html
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.QUEUED
+
+
+def test_apply_with_a_different_amount_shows_the_error(finance, owner):
+    payment = queued_payment(amount="3.000")
+    bill = BillFactory()
+    url = reverse("admin:payments_payment_resolve", args=[payment.pk])
+    response = finance.post(
+        url, {"apply-billing_number": bill.billing_number, "apply-note": "x", "apply": "1"}, follow=True
+    )
+    assert "differs" in response.content.decode() or "يختلف" in response.content.decode()
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.QUEUED
+
+
+def test_staff_mark_for_refund_from_the_admin(finance, owner):
+    payment = queued_payment()
+    url = reverse("admin:payments_payment_resolve", args=[payment.pk])
+    finance.post(url, {"refund-note": "return to payer", "refund": "1"})
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.REFUND
+    assert payment.actions.get(action="refund").actor == finance.user
+
+
+def test_close_bills_action(finance):
+    bill = BillFactory()
+    finance.post(reverse("admin:payments_bill_changelist"), {"action": "close_bills", "_selected_action": [bill.pk]})
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.CLOSED and finance.user.username in bill.close_reason
+
+
+def test_citizen_cannot_open_the_admin(client, user):
+    client.force_login(user)
+    assert client.get(reverse("admin:payments_payment_changelist")).status_code == 302
+
+
+def test_settlement_upload_through_the_admin(finance, owner):
+    bill = BillFactory()
+    csv = f"JOEBPPSTrx,BillingNo,PaidAmt,STMTDate\nLOST1,{bill.billing_number},{bill.amount},2026-11-22\n"
+    response = finance.post(
+        reverse("admin:payments_settlementimport_add"),
+        {"statement": SimpleUploadedFile("stmt.csv", csv.encode(), content_type="text/csv")},
+    )
+    settlement = SettlementImport.objects.get()
+    assert response.status_code == 302 and settlement.recovered_count == 1
+    assert Payment.objects.get(trx="LOST1").state == PaymentState.APPLIED
+    assert finance.get(reverse("admin:payments_settlementimport_change", args=[settlement.pk])).status_code == 200
+
+
+def test_settlement_upload_with_wrong_columns_shows_the_error(finance):
+    response = finance.post(
+        reverse("admin:payments_settlementimport_add"),
+        {"statement": SimpleUploadedFile("stmt.csv", b"a,b\n1,2\n", content_type="text/csv")},
+    )
+    assert response.status_code == 200 and "JOEBPPSTrx" in response.content.decode()
+    assert not SettlementImport.objects.exists()

@@ -1,0 +1,72 @@
+"""The local simulator pays a bill over real HTTP against a live portal."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from payments.constants import BillStatus, PaymentReason
+from payments.efawateercom import keys
+from payments.models import Payment
+from payments.testing import keys_for_tests
+from payments.tests.factories import BillFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def simulator(efawateercom, live_server, tmp_path, capsys):
+    peer_key = tmp_path / "peer.pem"
+    peer_key.write_bytes(keys.private_pem(keys_for_tests().peer_private))
+    biller_public = tmp_path / "biller.pub.pem"
+    biller_public.write_bytes(keys.public_pem(keys_for_tests().biller_public))
+
+    def run(number, *extra):
+        call_command(
+            "efawateercom_pay",
+            number,
+            "--url",
+            live_server.url,
+            "--peer-key",
+            str(peer_key),
+            "--biller-public-key",
+            str(biller_public),
+            *extra,
+        )
+        return capsys.readouterr().out
+
+    return run
+
+
+def test_simulator_pulls_then_pays_and_a_rerun_changes_nothing(simulator, owner):
+    bill = BillFactory(lines=[("k", "42.125")])
+    out = simulator(bill.billing_number, "--trx", "SIM-1")
+    assert "BILPULRS" in out and "due 42.125 JOD" in out and "signature verified" in out
+    assert "JOEBPPSTrx SIM-1: result 0" in out
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.PAID
+    out = simulator(bill.billing_number, "--trx", "SIM-1", "--amount", "42.125")
+    assert "result 324" in out  # the bill pull now says paid
+    assert Payment.objects.count() == 1 and len(owner.calls) == 1
+
+
+def test_simulator_in_soap(simulator, owner):
+    bill = BillFactory()
+    out = simulator(bill.billing_number, "--soap")
+    assert "BillPullResponse" in out and "ReceivePaymentNotificationResponse" in out
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.PAID
+
+
+def test_simulator_with_a_wrong_amount_gets_the_payment_queued(simulator, owner):
+    bill = BillFactory(lines=[("k", "10.000")])
+    simulator(bill.billing_number, "--amount", "9.000")
+    assert Payment.objects.get().reason == PaymentReason.AMOUNT_MISMATCH
+
+
+def test_simulator_refuses_a_mistyped_number(simulator):
+    with pytest.raises(CommandError, match="check digit"):
+        simulator("1000326480161")
+
+
+def test_simulator_stops_when_the_bill_is_unknown(simulator):
+    with pytest.raises(CommandError, match="401"):
+        simulator("1000326480166", "--service-type", "TrafficViolations")

@@ -1,0 +1,276 @@
+"""Settings for the Amman e-Services Portal, read from the environment.
+
+Every value has an embedded default that needs nothing installed (SQLite, in-process cache,
+eager Celery, console SMS), so `make run` works on a bare machine. Production sets DEBUG=False
+and must then provide a real SECRET_KEY and ALLOWED_HOSTS, or start-up stops with a message
+naming the variable (see ``portal.envcheck``).
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+from portal.envcheck import ConfigError, check_production, read_env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+env_file = BASE_DIR / ".env"
+if env_file.exists():
+    environ.Env.read_env(str(env_file))
+
+# read_env() wraps django-environ so that a malformed value stops start-up naming the variable.
+DEBUG = read_env(env.bool, "DEBUG", default=True)
+SECRET_KEY = read_env(env.str, "SECRET_KEY", default="", file_ok=True)
+ALLOWED_HOSTS = read_env(
+    env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = read_env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
+DATA_DIR = Path(read_env(env.str, "DATA_DIR", default=str(BASE_DIR / "var")))
+
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "allauth",
+    "allauth.account",
+    "axes",
+    # Project apps: dependencies point down this list (service apps use services/payments/accounts).
+    "portal",
+    "accounts",
+    "services",
+    "payments",
+    "violations",
+    "accidents",
+    "contractors",
+    "licensing",
+    "api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.MobileVerificationMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+ASGI_APPLICATION = "portal.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+DATABASES = {
+    "default": read_env(env.db_url, "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"].setdefault("CONN_MAX_AGE", read_env(env.int, "CONN_MAX_AGE", default=0))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Several developers (or helpers) may run the suite at once against one PostgreSQL server.
+_test_db_name = read_env(env.str, "DATABASE_TEST_NAME", default="")
+if _test_db_name:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and Celery ---------------------------------------------------------------------
+REDIS_URL = read_env(env.str, "REDIS_URL", default="", schemes=("redis", "rediss", "unix"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": read_env(env.str, "CACHE_KEY_PREFIX", default="portal"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+
+CELERY_BROKER_URL = read_env(
+    env.str, "CELERY_BROKER_URL", default=REDIS_URL or "memory://", schemes=("redis", "rediss", "amqp", "memory")
+)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = read_env(env.bool, "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Amman"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "deadline-sweep": {"task": "services.tasks.deadline_sweep", "schedule": 60.0},
+    "bills-expire": {"task": "payments.tasks.bills_expire_sweep", "schedule": 300.0},
+}
+
+# --- Auth ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # National number, personal number or mobile number + password (the portal's sign-in).
+    "accounts.backends.IdentifierBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AXES_FAILURE_LIMIT = read_env(env.int, "AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# One failure counter per account, whichever of its numbers (or way of writing it) was typed.
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
+# "username" is the login method allauth knows; accounts.backends resolves the number typed into it.
+ACCOUNT_LOGIN_METHODS = {"username"}
+# E-mail is optional (see README "Accounts"): SMS to the verified mobile is the portal's channel.
+ACCOUNT_SIGNUP_FIELDS = ["email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+# The issue wants "this national number / mobile is already used" said on the sign-up form.
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# account.W001 expects a username field on the sign-up form; people never type a username here.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# Failed sign-ins are counted by django-axes and sign-ups by django-ratelimit (accounts.security):
+# one counter each, so that resetting the password by SMS really lifts a lockout.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "signup": None}
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Language and time --------------------------------------------------------------------
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Amman"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static, media and private files ------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# Front-end packages come from the npm registry at install time (`npm ci`), never committed.
+# Only Bootstrap is served: the rest of node_modules (test tools such as axe-core) stays private.
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+UPLOAD_MAX_BYTES = read_env(env.int, "UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+WHITENOISE_KEEP_ONLY_HASHED_FILES = False
+
+# --- Forms --------------------------------------------------------------------------------
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- SMS ----------------------------------------------------------------------------------
+# console (default): printed; outbox: stored only (tests, demo); http: a gateway over HTTP.
+SMS_BACKEND = read_env(env.str, "SMS_BACKEND", default="console", choices=("console", "outbox", "http"))
+SMS_HTTP_URL = read_env(env.str, "SMS_HTTP_URL", default="", schemes=("http", "https"))
+SMS_HTTP_USERNAME = read_env(env.str, "SMS_HTTP_USERNAME", default="")
+SMS_HTTP_PASSWORD = read_env(env.str, "SMS_HTTP_PASSWORD", default="", file_ok=True)
+SMS_SENDER_ID = read_env(env.str, "SMS_SENDER_ID", default="GAM")
+EMAIL_BACKEND = read_env(env.str, "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = read_env(env.str, "DEFAULT_FROM_EMAIL", default="eservices@amman.jo")
+
+# --- eFAWATEERcom (see ../shared/EFAWATEERCOM.md) -----------------------------------------
+EFAWATEERCOM_BILLER_CODE = read_env(env.str, "EFAWATEERCOM_BILLER_CODE", default="117")
+EFAWATEERCOM_SENDER_CODE = read_env(env.str, "EFAWATEERCOM_SENDER_CODE", default="1")
+EFAWATEERCOM_PEER_PUBLIC_KEY = read_env(env.str, "EFAWATEERCOM_PEER_PUBLIC_KEY", default="")
+EFAWATEERCOM_BILLER_PRIVATE_KEY = read_env(env.str, "EFAWATEERCOM_BILLER_PRIVATE_KEY", default="")
+
+# --- Site ---------------------------------------------------------------------------------
+SITE_URL = read_env(env.str, "SITE_URL", default="http://127.0.0.1:8000", schemes=("http", "https"))
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "portal.views.ratelimited"
+RATELIMIT_ENABLE = read_env(env.bool, "RATELIMIT_ENABLE", default=True)
+
+# --- Security -----------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = read_env(env.bool, "SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = read_env(env.int, "SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": read_env(
+            env.str, "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if not DEBUG:
+    try:
+        check_production(SECRET_KEY=SECRET_KEY, ALLOWED_HOSTS=ALLOWED_HOSTS)
+    except ConfigError as exc:  # pragma: no cover - exercised by a subprocess test
+        raise SystemExit(str(exc)) from None

@@ -1,0 +1,60 @@
+import pytest
+from django.urls import path
+
+from portal.urls import urlpatterns as portal_urlpatterns
+
+
+def _boom(request):
+    raise ZeroDivisionError("secret detail from deep inside")
+
+
+# A URLconf with one view that fails, on top of the portal's own (the handlers are looked up here).
+urlpatterns = [path("boom/", _boom), *portal_urlpatterns]
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+
+@pytest.fixture
+def failing_client(client, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    return client
+
+
+def test_server_error_page_is_generic_and_translated_without_traceback(failing_client):
+    response = failing_client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert 'lang="ar"' in html and 'dir="rtl"' in html
+    assert "حدث خطأ غير متوقع" in html
+    for leak in ("Traceback", "ZeroDivisionError", "secret detail", "_boom"):
+        assert leak not in html
+
+
+def test_server_error_page_in_english_when_english_is_chosen(failing_client):
+    failing_client.cookies["django_language"] = "en"
+    response = failing_client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert 'lang="en"' in html and 'dir="ltr"' in html
+    assert "Something went wrong" in html
+
+
+def test_unknown_url_gets_translated_404_in_the_layout(client, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "الصفحة غير موجودة" in html
+    assert 'href="#main"' in html  # the layout's skip link
+    assert "رؤيتنا" in html  # the layout's footer
+
+
+def test_404_in_english(client, settings):
+    settings.DEBUG = False
+    client.cookies["django_language"] = "en"
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("services.urls")),
+    path("payments/", include("payments.urls")),
+    path("violations/", include("violations.urls")),
+    path("accidents/", include("accidents.urls")),
+    path("contractors/", include("contractors.urls")),
+    path("licensing/", include("licensing.urls")),
+    path("api/v1/", include("api.urls")),
+]
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover
+    pass

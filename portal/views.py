@@ -1,0 +1,81 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from services.models import Service
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    services = Service.objects.filter(is_active=True)
+    return render(request, "portal/home.html", {"services": services})
+
+
+def _check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True, connection.vendor
+    except Exception as exc:
+        logger.warning("healthz: database unusable: %s", exc)
+        return False, type(exc).__name__
+
+
+def _check_cache() -> tuple[bool, str]:
+    try:
+        cache.set("healthz", "ok", 10)
+        ok = cache.get("healthz") == "ok"
+        return ok, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    except Exception as exc:
+        logger.warning("healthz: cache unusable: %s", exc)
+        return False, type(exc).__name__
+
+
+def _check_broker() -> tuple[bool, str]:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True, "eager"
+    from portal.celery import app
+
+    # A real round trip to the broker (kombu's Redis transport pings on connect), bounded so a
+    # black-holed broker cannot hang the health check past the load balancer's timeout.
+    try:
+        with app.connection_for_write(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+            return True, conn.transport.driver_name
+    except Exception as exc:
+        logger.warning("healthz: broker unusable: %s", exc)
+        return False, type(exc).__name__
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {}
+    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
+        ok, detail = check()
+        checks[name] = {"ok": ok, "detail": detail}
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without the request's context processors: the failure may be the database or the
+    # session itself. Only the static layout and the active language are used; never a traceback.
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def ratelimited(request, exception=None):
+    return render(request, "429.html", status=429)

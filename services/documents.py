@@ -1,0 +1,181 @@
+"""Issued documents: one helper renders a template to HTML and PDF; every PDF the portal issues is
+registered here with a verification code and a QR code pointing at ``/verify/<code>/``.
+
+Verification codes are 15 random symbols of Crockford's base-32 alphabet (75 bits: unguessable) and
+one Luhn mod 32 check symbol, so a mistyped code is refused before any lookup. People read them as
+``XXXX-XXXX-XXXX-XXXX``; dashes, spaces, case and the look-alikes O/I/L are forgiven.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from services.models_notify import IssuedDocument
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+BODY_LENGTH = 15
+CODE_LENGTH = BODY_LENGTH + 1
+
+
+def _check_symbol(body: str) -> str:
+    """Luhn mod N (N = 32): catches every single-symbol error and most swaps of neighbours."""
+    n = len(ALPHABET)
+    total, factor = 0, 2
+    for char in reversed(body):
+        addend = factor * _VALUE[char]
+        total += addend // n + addend % n
+        factor = 1 if factor == 2 else 2
+    return ALPHABET[(n - total % n) % n]
+
+
+def code_new() -> str:
+    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    return body + _check_symbol(body)
+
+
+def code_normalise(raw: str) -> str | None:
+    """The canonical code for what a person typed or scanned, or None when it cannot be one of ours."""
+    code = "".join((raw or "").split()).replace("-", "").upper().translate(_LOOKALIKES)
+    if len(code) != CODE_LENGTH or any(c not in _VALUE for c in code):
+        return None
+    if _check_symbol(code[:-1]) != code[-1]:
+        return None
+    return code
+
+
+def code_display(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def verify_url(code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("services:verify", kwargs={"code": code_display(code)})
+
+
+def qr_data_uri(text: str) -> str:
+    """A PNG QR code as a data: URI (WeasyPrint embeds it; no file or network involved)."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=2)
+    qr.add_data(text)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def render_pdf(*, template: str, context: dict) -> tuple[str, bytes]:
+    """Render ``template`` to HTML and to a PDF (A4, fonts embedded). Returns both so tests can read the HTML."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    # base_url lets templates use {% static %}-free relative references safely; nothing is fetched remotely.
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html, pdf
+
+
+def _summary_pairs(summary) -> list[list[str]]:
+    if summary is None:
+        return []
+    if isinstance(summary, dict):
+        summary = summary.items()
+    elif isinstance(summary, str):
+        return [["", summary]]
+    return [[str(label), str(value)] for label, value in summary]
+
+
+def document_issue(
+    *,
+    kind: str,
+    template: str,
+    context: dict,
+    title,
+    summary,
+    owner_applicant=None,
+    owner_organisation=None,
+    application=None,
+    language: str | None = None,
+) -> IssuedDocument:
+    """Render, register and store one issued document.
+
+    ``template`` extends ``services/documents/base_pdf.html``; it receives ``context`` plus ``document``
+    (code, display_code, verify_url, qr, title, issued_at). ``summary`` (a dict or a list of
+    (label, value) pairs) is what ``/verify/`` shows. The document is written in ``language``
+    (default: the owner's language, else Arabic).
+    """
+    language = (language or getattr(owner_applicant, "language", "") or "ar")[:2]
+    issued_at = timezone.now()
+    with translation.override(language):
+        title_text = str(title)
+        pairs = _summary_pairs(summary)
+        for _attempt in range(3):
+            code = code_new()
+            meta = {
+                "code": code,
+                "display_code": code_display(code),
+                "verify_url": verify_url(code),
+                "title": title_text,
+                "issued_at": issued_at,
+                "kind": kind,
+                "language": language,
+            }
+            meta["qr"] = qr_data_uri(meta["verify_url"])
+            _html, pdf = render_pdf(template=template, context={**context, "document": meta})
+            document = IssuedDocument(
+                code=code,
+                kind=kind,
+                title=title_text[:200],
+                summary=pairs,
+                language=language,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                issued_at=issued_at,
+                owner_applicant=owner_applicant,
+                owner_organisation=owner_organisation,
+                application=application,
+            )
+            document.pdf.save(f"{code}.pdf", ContentFile(pdf), save=False)
+            try:
+                with transaction.atomic():
+                    document.save()
+            except IntegrityError:
+                # 75 random bits make a collision practically impossible; if one happens, pick again.
+                document.pdf.delete(save=False)
+                if IssuedDocument.objects.filter(code=code).exists():
+                    continue
+                raise
+            return document
+    raise RuntimeError("could not allocate a unique verification code")
+
+
+def document_find(*, code: str) -> IssuedDocument | None:
+    canonical = code_normalise(code)
+    if canonical is None:
+        return None
+    return IssuedDocument.objects.filter(code=canonical).first()
+
+
+def document_matches_pdf(*, document: IssuedDocument, data: bytes) -> bool:
+    return secrets.compare_digest(hashlib.sha256(data).hexdigest(), document.sha256)
+
+
+def document_revoke(*, document: IssuedDocument, reason: str) -> IssuedDocument:
+    if not reason:
+        raise ValueError("a revoked document needs a reason")
+    IssuedDocument.objects.filter(pk=document.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason[:300]
+    )
+    document.refresh_from_db()
+    return document

@@ -1,0 +1,245 @@
+"""Models owned by the notifications/uploads/documents part of ``services``.
+
+Imported at the bottom of ``services.models`` so Django sees them as ``services`` models.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateStorage(Storage):
+    """``settings.STORAGES["private"]``, looked up on every call.
+
+    A FileField resolves its storage once, at import; delegating keeps a changed STORAGES (tests, a
+    deployment swapping disk for object storage) in force. Private files have no URL: they are served
+    only by views that check permission.
+    """
+
+    def _target(self) -> Storage:
+        return storages["private"]
+
+    def _open(self, name, mode="rb"):
+        return self._target().open(name, mode)
+
+    def _save(self, name, content):
+        return self._target().save(name, content)
+
+    def delete(self, name):
+        return self._target().delete(name)
+
+    def exists(self, name):
+        return self._target().exists(name)
+
+    def size(self, name):
+        return self._target().size(name)
+
+    def listdir(self, path):
+        return self._target().listdir(path)
+
+    def path(self, name):
+        return self._target().path(name)
+
+    def url(self, name):
+        raise NotImplementedError("private files are served by permission-checking views only")
+
+
+def private_storage() -> Storage:
+    return PrivateStorage()
+
+
+def _random_name(folder: str, extension: str) -> str:
+    # Random names: the person's file name never reaches the file system, and names cannot be guessed.
+    return f"{folder}/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+def upload_file_name(instance, filename) -> str:
+    return _random_name("uploads", instance.extension)
+
+
+def document_file_name(instance, filename) -> str:
+    return _random_name("documents", "pdf")
+
+
+class Notification(models.Model):
+    """One message to one person: shown in their portal inbox and sent by SMS.
+
+    ``dedupe_key`` names the event (e.g. ``accidents:42:valued``) so that the same event never produces
+    two messages, however many times the code that reports it runs.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        # Claimed by exactly one task run (conditional UPDATE) while the gateway is being called.
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        # Shown in the inbox only: no verified mobile number to send it to.
+        SKIPPED = "skipped", _("Not sent by SMS")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    mobile = models.CharField(_("mobile number"), max_length=16, blank=True)
+    language = models.CharField(_("language"), max_length=2, default="ar")
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    provider_id = models.CharField(_("provider message id"), max_length=100, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    dedupe_key = models.CharField(_("event key"), max_length=200, unique=True)
+    application = models.ForeignKey(
+        "services.Application",
+        verbose_name=_("application"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_sent_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mobile or '-'}: {self.text[:40]}"
+
+
+class Upload(models.Model):
+    """A file a person gave the portal (a police sketch, an insurer's letter), checked by content."""
+
+    class ContentType(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+
+    EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="uploads"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uploads",
+    )
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=upload_file_name, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=40, choices=ContentType.choices)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+        constraints = [models.CheckConstraint(condition=models.Q(size__gt=0), name="upload_size_positive")]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("services:upload-download", kwargs={"uuid": self.uuid})
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS[self.content_type]
+
+
+class IssuedDocument(models.Model):
+    """A PDF the municipality issued (receipt, clearance, permit, licence), checkable at /verify/<code>/."""
+
+    code = models.CharField(_("verification code"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    # What /verify/ shows: a list of [label, value] pairs, rendered in the document's language at issue.
+    summary = models.JSONField(_("summary"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=2, default="ar")
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=document_file_name, max_length=200)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
+    owner_applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
+    owner_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("issued to organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
+    application = models.ForeignKey(
+        "services.Application",
+        verbose_name=_("application"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoked_reason=""),
+                name="issueddocument_revoked_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.display_code})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("services:document-download", kwargs={"code": self.display_code})
+
+    @property
+    def display_code(self) -> str:
+        from services.documents import code_display
+
+        return code_display(self.code)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,402 @@
+"""The one door through which every application is created and changes status.
+
+A service app declares its workflow once (statuses, allowed moves, final statuses, the applicant's
+next action per status) and registers it::
+
+    class ClaimWorkflow(Workflow):
+        kind = "accidents"
+        statuses = ClaimStatus
+        transitions = {ClaimStatus.SUBMITTED: {ClaimStatus.VALUED, ClaimStatus.CANCELLED}, ...}
+        final = {ClaimStatus.RELEASED, ClaimStatus.CANCELLED}
+        next_action = {ClaimStatus.AWAITING_CHOICE: (_("Choose how to pay"), "accidents:choose")}
+
+    register_workflow(ClaimWorkflow)
+
+then creates with :func:`application_create` and moves with :func:`application_transition`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from services import reference as refs
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ATTEMPTS = 8
+
+
+class TransitionError(Exception):
+    """A move the workflow does not allow (the message is translated and safe to show)."""
+
+    def __init__(self, message, *, application=None, from_status: str = "", to_status: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.application = application
+        self.from_status = from_status
+        self.to_status = to_status
+
+    def __str__(self):
+        return str(self.message)
+
+
+@dataclasses.dataclass(frozen=True)
+class Deadline:
+    """An instant and what happens when it passes: move to ``action`` (a status), because ``reason``."""
+
+    at: datetime
+    action: str
+    reason: str | Promise = ""
+
+    @classmethod
+    def after(cls, delta: timedelta, *, action: str, reason: str | Promise = "", now: datetime | None = None):
+        return cls(at=(now or timezone.now()) + delta, action=action, reason=reason)
+
+
+class _Clear:
+    def __repr__(self):
+        return "CLEAR"
+
+
+# Pass as ``deadline=CLEAR`` to remove the application's deadline.
+CLEAR: Any = _Clear()
+
+
+class Workflow:
+    """A service's lifecycle. Subclass per service and register with :func:`register_workflow`."""
+
+    kind: ClassVar[str]
+    statuses: ClassVar[type[models.TextChoices]]
+    transitions: ClassVar[dict[str, set[str]]] = {}
+    final: ClassVar[set[str]] = set()
+    # status -> (label, url name): the applicant's to-do, reversed with kwargs={"reference": ...}.
+    next_action: ClassVar[dict[str, tuple[Any, str]]] = {}
+    # Statuses before the applicant has submitted (e.g. fees not yet paid); leaving them sets submitted_at.
+    drafts: ClassVar[set[str]] = set()
+    # Two capital letters printed before every reference number; default: the kind's first two letters.
+    reference_prefix: ClassVar[str] = ""
+
+    @classmethod
+    def prefix(cls) -> str:
+        return (cls.reference_prefix or cls.kind[:2]).upper()
+
+    @classmethod
+    def can(cls, from_status: str, to_status: str) -> bool:
+        return to_status in cls.transitions.get(from_status, set())
+
+    @classmethod
+    def label(cls, status: str) -> str:
+        try:
+            return str(cls.statuses(status).label)
+        except ValueError:
+            return status
+
+    @classmethod
+    def next_action_url(cls, application, url_name: str) -> str:
+        """Override when a service's next-action URL takes other arguments."""
+        return reverse(url_name, kwargs={"reference": application.reference})
+
+    @classmethod
+    def next_action_for(cls, application) -> tuple[str, str] | None:
+        entry = cls.next_action.get(application.status)
+        if entry is None or application.closed_at is not None:
+            return None
+        label, url_name = entry
+        return str(label), cls.next_action_url(application, url_name)
+
+    @classmethod
+    def on_deadline(cls, application) -> None:
+        """Called by the deadline sweep inside its transaction, after the move (e.g. to close an open bill).
+
+        ``application`` is the service's own model instance (``application.specific()``).
+        """
+
+
+_registry: dict[str, type[Workflow]] = {}
+
+
+def register_workflow(workflow: type[Workflow]) -> type[Workflow]:
+    """Register ``workflow`` under ``workflow.kind`` (usable as a class decorator). Checks the map is sound."""
+    values = set(workflow.statuses.values)
+    used = set(workflow.transitions) | {s for targets in workflow.transitions.values() for s in targets}
+    used |= set(workflow.final) | set(workflow.next_action) | set(workflow.drafts)
+    unknown = used - values
+    if unknown:
+        raise ValueError(f"{workflow.__name__}: statuses {sorted(unknown)} are not in {workflow.statuses.__name__}.")
+    leaving_final = {s for s in workflow.final if workflow.transitions.get(s)}
+    if leaving_final:
+        raise ValueError(f"{workflow.__name__}: final statuses {sorted(leaving_final)} have moves out of them.")
+    refs.reference_new(prefix=workflow.prefix())  # raises on a bad prefix
+    existing = _registry.get(workflow.kind)
+    if existing is not None and existing.__qualname__ != workflow.__qualname__:
+        raise ValueError(f"Two workflows for {workflow.kind!r}: {existing.__name__} and {workflow.__name__}.")
+    _registry[workflow.kind] = workflow
+    return workflow
+
+
+_MISSING = object()
+
+
+def get_workflow(kind: str, default: Any = _MISSING) -> type[Workflow]:
+    """The workflow registered for ``kind``; LookupError (or ``default``) when there is none."""
+    try:
+        return _registry[kind]
+    except KeyError:
+        if default is not _MISSING:
+            return default
+        raise LookupError(f"No workflow registered for {kind!r}; call register_workflow() in its app.") from None
+
+
+def registered_workflows() -> dict[str, type[Workflow]]:
+    return dict(_registry)
+
+
+def child_model_for(kind: str):
+    """The service model (subclass of Application) whose app label is ``kind``, or None."""
+    from services.models import Application
+
+    for model in apps.get_models():
+        if model is not Application and issubclass(model, Application) and model._meta.app_label == kind:
+            return model
+    return None
+
+
+def _stored(text) -> str:
+    """A translatable string is stored as its msgid, so it can be shown in each reader's language."""
+    if isinstance(text, Promise):
+        with translation.override(None):
+            return str(text)
+    return str(text or "")
+
+
+def _check_deadline(workflow: type[Workflow], status: str, deadline: Deadline) -> None:
+    if timezone.is_naive(deadline.at):
+        raise ValueError("A deadline is an aware datetime.")
+    if not workflow.can(status, deadline.action):
+        raise ValueError(f"Deadline action {status!r} -> {deadline.action!r} is not an allowed move.")
+
+
+def _event_sms(*, application, event, sms) -> None:
+    from services.notifications import notify
+
+    text, context = sms
+    notify(
+        text=text,
+        context={"reference": application.reference, **(context or {})},
+        recipient=application.applicant,
+        dedupe_key=f"application:{application.pk}:event:{event.pk}",
+        application=application,
+    )
+
+
+def application_create(
+    *,
+    model: type,
+    applicant,
+    organisation=None,
+    service_slug: str | None,
+    status: str,
+    actor=None,
+    actor_kind: str = "citizen",
+    reason: str | Promise = "",
+    public_note: str | Promise = "",
+    internal_note: str = "",
+    deadline: Deadline | None = None,
+    sms: tuple[Any, dict] | None = None,
+    **fields,
+):
+    """Create ``model`` (an Application subclass) with a fresh reference and its first event.
+
+    ``fields`` are the service model's own fields. ``actor`` defaults to the applicant. The applicant
+    must belong to ``organisation`` when one is given.
+    """
+    from accounts.party import user_can_access
+    from services.models import Application, ApplicationEvent, Service
+
+    if actor is None and actor_kind == ApplicationEvent.ActorKind.CITIZEN:
+        actor = applicant
+    if actor is None and actor_kind != ApplicationEvent.ActorKind.SYSTEM:
+        raise ValueError("Only the system acts without an actor.")
+    kind = fields.pop("kind", None) or model._meta.app_label
+    workflow = get_workflow(kind)
+    if status not in workflow.statuses.values:
+        raise ValueError(f"{status!r} is not a status of {workflow.__name__}.")
+    if organisation is not None and not user_can_access(applicant, applicant_id=None, organisation_id=organisation.pk):
+        raise PermissionDenied(gettext("You do not act for this organisation."))
+    if deadline is not None:
+        _check_deadline(workflow, status, deadline)
+    if not issubclass(model, Application):
+        raise TypeError(f"{model.__name__} does not inherit from services.models.Application.")
+
+    now = timezone.now()
+    service = Service.objects.filter(slug=service_slug).first() if service_slug else None
+    with transaction.atomic():
+        for attempt in range(1, REFERENCE_ATTEMPTS + 1):
+            reference = refs.reference_new(prefix=workflow.prefix())
+            instance = model(
+                reference=reference,
+                kind=kind,
+                applicant=applicant,
+                organisation=organisation,
+                service=service,
+                status=status,
+                submitted_at=None if status in workflow.drafts else now,
+                closed_at=now if status in workflow.final else None,
+                deadline_at=deadline.at if deadline else None,
+                deadline_action=deadline.action if deadline else "",
+                deadline_reason=_stored(deadline.reason) if deadline else "",
+                deadline_set_at=now if deadline else None,
+                **fields,
+            )
+            try:
+                # A savepoint, so a clash of random references does not spoil the caller's transaction.
+                with transaction.atomic():
+                    instance.save()
+                break
+            except IntegrityError:
+                if not Application.objects.filter(reference=reference).exists():
+                    raise
+                logger.warning("Reference %s already taken (attempt %s); drawing another.", reference, attempt)
+        else:  # pragma: no cover - 8 clashes in a row means the prefix's space is exhausted
+            raise RuntimeError(f"No free reference after {REFERENCE_ATTEMPTS} attempts for {kind!r}.")
+
+        event = ApplicationEvent.objects.create(
+            application=instance,
+            from_status="",
+            to_status=status,
+            actor=actor,
+            actor_kind=actor_kind,
+            reason=_stored(reason),
+            public_note=_stored(public_note),
+            internal_note=internal_note,
+            deadline_at=deadline.at if deadline else None,
+            created_at=now,
+        )
+        if sms is not None:
+            _event_sms(application=instance, event=event, sms=sms)
+    return instance
+
+
+def application_transition(
+    *,
+    application,
+    to_status: str,
+    actor=None,
+    actor_kind: str = "citizen",
+    reason: str | Promise = "",
+    public_note: str | Promise = "",
+    internal_note: str = "",
+    deadline: Deadline | None | Any = None,
+    sms: tuple[Any, dict] | None = None,
+    expected_status: str | None = None,
+):
+    """Move ``application`` to ``to_status`` if its workflow allows it; returns the ApplicationEvent.
+
+    Locks the row, so the move is checked against the status as it is now in the database (not as
+    the caller last saw it); raises :class:`TransitionError` otherwise. ``expected_status`` refuses the
+    move unless the row is still in that status (for callers that decided on what they had read).
+
+    ``deadline``: a :class:`Deadline` sets one (its action must be allowed from ``to_status``),
+    ``CLEAR`` removes it, None keeps the current one only while its action is still allowed from
+    ``to_status``. A final status sets ``closed_at`` and removes any deadline.
+    ``sms=(text, context)`` notifies the applicant through ``services.notifications.notify``; the
+    Notification row is written in this transaction and sent after the commit.
+    """
+    from services.models import Application, ApplicationEvent
+
+    if actor_kind not in ApplicationEvent.ActorKind.values:
+        raise ValueError(f"actor_kind must be one of {ApplicationEvent.ActorKind.values}.")
+    if actor is None and actor_kind != ApplicationEvent.ActorKind.SYSTEM:
+        raise ValueError("Only the system acts without an actor.")
+    workflow = get_workflow(application.kind)
+
+    with transaction.atomic():
+        row = Application.objects.select_for_update().get(pk=application.pk)
+        from_status = row.status
+        if expected_status is not None and from_status != expected_status:
+            raise TransitionError(
+                _("This application has changed meanwhile: it is now “%(status)s”.")
+                % {"status": workflow.label(from_status)},
+                application=application,
+                from_status=from_status,
+                to_status=to_status,
+            )
+        if not workflow.can(from_status, to_status):
+            raise TransitionError(
+                _("An application that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": workflow.label(from_status), "to": workflow.label(to_status)},
+                application=application,
+                from_status=from_status,
+                to_status=to_status,
+            )
+
+        now = timezone.now()
+        row.status = to_status
+        if from_status in workflow.drafts and to_status not in workflow.drafts and row.submitted_at is None:
+            row.submitted_at = now
+        if to_status in workflow.final:
+            row.closed_at = now
+            if deadline is not None and deadline is not CLEAR:
+                raise ValueError(f"{to_status!r} is final: it cannot have a deadline.")
+            deadline = CLEAR
+        new_deadline_at = None
+        if isinstance(deadline, Deadline):
+            _check_deadline(workflow, to_status, deadline)
+            row.deadline_at, row.deadline_action = deadline.at, deadline.action
+            row.deadline_reason, row.deadline_set_at = _stored(deadline.reason), now
+            new_deadline_at = deadline.at
+        elif deadline is CLEAR or (row.deadline_at is not None and not workflow.can(to_status, row.deadline_action)):
+            row.deadline_at, row.deadline_action, row.deadline_reason, row.deadline_set_at = None, "", "", None
+        elif deadline is not None:
+            raise TypeError("deadline is None, a Deadline or CLEAR.")
+
+        row._lifecycle_write = True
+        try:
+            row.save(
+                update_fields=[
+                    "status",
+                    "submitted_at",
+                    "closed_at",
+                    "deadline_at",
+                    "deadline_action",
+                    "deadline_reason",
+                    "deadline_set_at",
+                    "updated_at",
+                ]
+            )
+        finally:
+            row._lifecycle_write = False
+
+        event = ApplicationEvent.objects.create(
+            application=row,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            actor_kind=actor_kind,
+            reason=_stored(reason),
+            public_note=_stored(public_note),
+            internal_note=internal_note,
+            deadline_at=new_deadline_at,
+            created_at=now,
+        )
+        # The caller's instance (often the service's own model) now shows the row as it is.
+        for name in ("status", "submitted_at", "closed_at", "deadline_at", "deadline_action", "deadline_reason"):
+            setattr(application, name, getattr(row, name))
+        application.deadline_set_at = row.deadline_set_at
+        application.updated_at = row.updated_at
+        application._loaded_status = to_status
+        if sms is not None:
+            _event_sms(application=row, event=event, sms=sms)
+    return event

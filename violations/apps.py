@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ViolationsConfig(AppConfig):
+    name = "violations"
+    verbose_name = _("Traffic violations")
+
+    def ready(self):
+        from payments.registry import register_bill_handler
+        from violations.billing import violations_bill_paid
+        from violations.constants import BILL_KIND
+
+        register_bill_handler(BILL_KIND, violations_bill_paid)

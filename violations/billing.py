@@ -1,0 +1,179 @@
+"""E-payment numbers for violations, through the payments app (never a billing layer of our own).
+
+Each payable violation gets its own bill (one line, item_key ``violation:<pk>``) and a statement gets
+one more bill for all its payable violations. Bills are made when first shown and handed out again
+while open (``bill_open_for_items``). Paying either kind closes the other (payments rule 4), and the
+paid-bill handler marks the violations paid here.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from payments.constants import BillStatus
+from payments.models import Bill, BillLine
+from payments.services import BillLineSpec, bill_create, bill_open_for_items, bills_close_for_item
+from violations.constants import BILL_KIND, BILL_SERVICE_TYPE, ViolationStatus, item_key, item_key_pk
+from violations.models import Violation
+
+logger = logging.getLogger(__name__)
+
+
+class ViolationNotPayableError(Exception):
+    """A paid bill covers a violation that is no longer open: the payment goes to finance staff."""
+
+
+@dataclass
+class StatementBills:
+    per_violation: dict[int, str] = field(default_factory=dict)  # violation pk -> billing number
+    all: str | None = None
+
+
+def _line(violation: Violation) -> BillLineSpec:
+    return BillLineSpec(
+        description_ar=f"مخالفة سير رقم {violation.number}: {violation.offence_ar}",
+        description_en=f"Traffic violation {violation.number}: {violation.offence_en or violation.offence_ar}",
+        amount=violation.amount,
+        item_key=item_key(violation.pk),
+        obj=violation,
+    )
+
+
+def _single_bills(keys: list[str]) -> dict[str, str]:
+    """Open, unexpired one-line bills for each item, newest winning: one query however many items."""
+    other_line = BillLine.objects.filter(bill=OuterRef("bill")).exclude(pk=OuterRef("pk"))
+    rows = (
+        BillLine.objects.filter(
+            item_key__in=keys,
+            bill__kind=BILL_KIND,
+            bill__status=BillStatus.OPEN,
+            bill__expires_at__gt=timezone.now(),
+        )
+        .filter(~Exists(other_line))
+        .order_by("bill__issued_at", "bill__pk")
+        .values_list("item_key", "bill__billing_number")
+    )
+    return dict(rows)
+
+
+def statement_bills(
+    *, violations: list[Violation], payer, payer_name: str, organisation=None, title_ar: str, title_en: str
+) -> StatementBills:
+    """E-payment numbers for each payable violation and one for all of them, made on first showing.
+
+    Existing open bills are read without locks (the usual case: constant queries). When something
+    is missing, the payable violations are locked and the bills looked up again before any is made,
+    so two people showing the same statement at once get the same numbers rather than two bills each.
+    """
+    payable = [v for v in violations if v.is_payable_now]
+    if not payable:
+        return StatementBills()
+    keys = [item_key(v.pk) for v in payable]
+    result = _existing_bills(payable, keys)
+    if result is not None:
+        return result
+    with transaction.atomic():
+        list(Violation.objects.select_for_update().filter(pk__in=[v.pk for v in payable]).values_list("pk"))
+        numbers = _single_bills(keys)
+        result = StatementBills()
+        common = {"payer": payer, "payer_name": payer_name, "organisation": organisation}
+        for violation, key in zip(payable, keys, strict=True):
+            number = numbers.get(key)
+            if number is None:
+                number = bill_create(
+                    kind=BILL_KIND,
+                    service_type=BILL_SERVICE_TYPE,
+                    lines=[_line(violation)],
+                    description_ar=f"مخالفة سير رقم {violation.number}",
+                    description_en=f"Traffic violation {violation.number}",
+                    **common,
+                ).billing_number
+            result.per_violation[violation.pk] = number
+        if len(payable) == 1:
+            # "All" is the one violation: the seed's statement shows the same number for both.
+            result.all = result.per_violation[payable[0].pk]
+        else:
+            bill = bill_open_for_items(kind=BILL_KIND, item_keys=keys)
+            if bill is None:
+                bill = bill_create(
+                    kind=BILL_KIND,
+                    service_type=BILL_SERVICE_TYPE,
+                    lines=[_line(v) for v in payable],
+                    description_ar=title_ar,
+                    description_en=title_en,
+                    **common,
+                )
+            result.all = bill.billing_number
+    return result
+
+
+def _existing_bills(payable: list[Violation], keys: list[str]) -> StatementBills | None:
+    """Every number the statement needs, if all are already issued and open; else None."""
+    numbers = _single_bills(keys)
+    if len(numbers) != len(keys):
+        return None
+    result = StatementBills(per_violation={v.pk: numbers[k] for v, k in zip(payable, keys, strict=True)})
+    if len(payable) == 1:
+        result.all = numbers[keys[0]]
+        return result
+    bill = bill_open_for_items(kind=BILL_KIND, item_keys=keys)
+    if bill is None:
+        return None
+    result.all = bill.billing_number
+    return result
+
+
+def selection_bill(*, violations: list[Violation], payer, payer_name: str, organisation=None) -> Bill:
+    """One bill for the violations a fleet manager selected (reused while open)."""
+    payable = [v for v in violations if v.is_payable_now]
+    if not payable:
+        raise ValueError("no payable violation selected")
+    keys = [item_key(v.pk) for v in payable]
+    with transaction.atomic():
+        list(Violation.objects.select_for_update().filter(pk__in=[v.pk for v in payable]).values_list("pk"))
+        bill = bill_open_for_items(kind=BILL_KIND, item_keys=keys)
+        if bill is None:
+            plates = sorted({v.vehicle.plate for v in payable if v.vehicle_id})
+            bill = bill_create(
+                kind=BILL_KIND,
+                service_type=BILL_SERVICE_TYPE,
+                lines=[_line(v) for v in payable],
+                payer=payer,
+                payer_name=payer_name,
+                organisation=organisation,
+                description_ar=f"مخالفات سير ({len(payable)}): {'، '.join(plates)}"[:300],
+                description_en=f"Traffic violations ({len(payable)}): {', '.join(plates)}"[:300],
+            )
+    return bill
+
+
+def bills_close_for_violation(*, violation: Violation, reason: str) -> int:
+    return bills_close_for_item(item_key=item_key(violation.pk), reason=reason)
+
+
+def violations_bill_paid(bill: Bill, payment) -> None:
+    """payments' handler for paid bills of kind "violations": mark what it covered paid, here.
+
+    Runs inside the payment's transaction. A violation that is no longer open (cancelled, or paid at
+    a Traffic Department office since the bill was made) raises, so the payment is kept and queued for
+    finance staff instead of being applied to nothing.
+    """
+    pks = [pk for pk in (item_key_pk(k) for k in bill.lines.values_list("item_key", flat=True)) if pk is not None]
+    violations = list(Violation.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    if len(violations) != len(pks):
+        raise ViolationNotPayableError(f"bill {bill.billing_number}: some violations no longer exist")
+    stale = [v.number for v in violations if v.status != ViolationStatus.OPEN]
+    if stale:
+        raise ViolationNotPayableError(f"bill {bill.billing_number}: violations {stale} are not open")
+    paid_at = getattr(payment, "process_date", None) or bill.paid_at or timezone.now()
+    now = timezone.now()
+    for violation in violations:
+        violation.status = ViolationStatus.PAID
+        violation.paid_at = paid_at
+        violation.paid_billing_number = bill.billing_number
+        violation.updated_at = now
+    Violation.objects.bulk_update(violations, ["status", "paid_at", "paid_billing_number", "updated_at"])
+    logger.info("bill %s paid: violations %s marked paid", bill.billing_number, [v.number for v in violations])

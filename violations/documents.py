@@ -1,0 +1,203 @@
+"""The service's outputs as issued documents (services.documents): the statement of violations, the
+payment notice, and the fleet statement; plus the fleet CSV. Each PDF carries a verification code."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from payments.constants import BillStatus
+from payments.models import Bill
+from services.documents import document_issue
+from violations.constants import InquiryKind, ViolationStatus
+from violations.models import FleetVehicle, PaymentNotice, Violation
+from violations.sources import FleetFilter
+
+FLEET_PDF_MAX = 500
+
+
+def download_url(document) -> str:
+    return reverse("services:document-download", kwargs={"code": document.code})
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.3f}"
+
+
+def statement_document_issue(*, statement, owner, organisation=None):
+    """A PDF of the statement as shown now, with its e-payment numbers."""
+    now = timezone.localtime()
+    return document_issue(
+        kind="violations-statement",
+        template="violations/documents/statement.html",
+        context={"statement": statement, "generated_at": now},
+        title=_("Statement of traffic violations: %(subject)s") % {"subject": statement.title},
+        summary=[
+            (_("Subject"), statement.title),
+            (_("Unpaid violations"), str(statement.count)),
+            (_("Total (JOD)"), _money(statement.total)),
+            (_("E-payment number for all payable violations"), statement.bills.all or "—"),
+            (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
+        ],
+        owner_applicant=owner,
+        owner_organisation=organisation,
+        language=(get_language() or "ar")[:2],
+    )
+
+
+# --- payment notice ---------------------------------------------------------------------------
+
+
+def paid_violations(*, billing_number: str) -> list[Violation]:
+    if not (billing_number.isdigit() and len(billing_number) == 13):
+        return []
+    return list(
+        Violation.objects.filter(paid_billing_number=billing_number, status=ViolationStatus.PAID)
+        .select_related("vehicle", "licence")
+        .order_by("issued_at", "number")
+    )
+
+
+def notice_allowed(*, violations: list[Violation], party, subject: dict) -> bool:
+    """Who may have the notice: whoever proved the vehicle or licence in this session, the payer the
+    bill was made for, or an organisation whose fleet holds the vehicle (with a matching registration)."""
+    kind, subject_id = subject.get("kind"), subject.get("id")
+    for violation in violations:
+        if kind == InquiryKind.VEHICLE and violation.vehicle_id == subject_id:
+            return True
+        if kind == InquiryKind.LICENCE and violation.licence_id == subject_id:
+            return True
+    bill = Bill.objects.filter(billing_number=violations[0].paid_billing_number, status=BillStatus.PAID).first()
+    if bill is not None:
+        if party.organisation is not None and bill.organisation_id == party.organisation.pk:
+            return True
+        if party.organisation is None and bill.organisation_id is None and bill.payer_id == party.user.pk:
+            return True
+    if party.organisation is not None:
+        plates = Q()
+        for v in violations:
+            if v.vehicle_id:
+                plates |= Q(
+                    plate_code=v.vehicle.plate_code,
+                    plate_number=v.vehicle.plate_number,
+                    registration_number=v.vehicle.registration_number,
+                )
+        if plates and FleetVehicle.objects.filter(plates, organisation=party.organisation).exists():
+            return True
+    return False
+
+
+def payment_notice_issue(*, billing_number: str, violations: list[Violation], owner, organisation=None):
+    """The payment notice (إشعار بالدفع) of one paid bill: issued once per party, then handed out again."""
+    # An organisation's members share one notice; a person acting for themselves has their own.
+    mine = {"organisation": organisation} if organisation is not None else {"owner": owner, "organisation": None}
+    existing = PaymentNotice.objects.filter(billing_number=billing_number, **mine).select_related("document").first()
+    if existing is not None:
+        return existing.document
+    bill = Bill.objects.filter(billing_number=billing_number).first()
+    payment = bill.payments.filter(state="applied").first() if bill else None
+    total = sum((v.amount for v in violations), Decimal("0.000"))
+    paid_at = violations[0].paid_at
+    document = document_issue(
+        kind="violations-payment-notice",
+        template="violations/documents/payment_notice.html",
+        context={"bill": bill, "payment": payment, "violations": violations, "total": total, "paid_at": paid_at},
+        title=_("Payment notice: traffic violations, e-payment number %(number)s") % {"number": billing_number},
+        summary=[
+            (_("E-payment number"), billing_number),
+            (_("Violations paid"), ", ".join(v.number for v in violations)),
+            (_("Amount paid (JOD)"), _money(total)),
+            (_("Paid at"), formats.date_format(timezone.localtime(paid_at), "DATETIME_FORMAT")),
+        ],
+        owner_applicant=owner,
+        owner_organisation=organisation,
+        language=(get_language() or "ar")[:2],
+    )
+    try:
+        with transaction.atomic():
+            PaymentNotice.objects.create(
+                billing_number=billing_number, owner=owner, organisation=organisation, document=document
+            )
+    except IntegrityError:
+        # Two clicks at once: keep the first notice; the second PDF stays valid but unused.
+        return PaymentNotice.objects.get(billing_number=billing_number, **mine).document
+    return document
+
+
+# --- fleet ------------------------------------------------------------------------------------
+
+
+def fleet_totals(violations) -> dict:
+    """Count and total of the table's unpaid violations, and how many of them can be paid online."""
+    return violations.aggregate(
+        count=Count("pk", filter=Q(status=ViolationStatus.OPEN)),
+        total=Sum("amount", filter=Q(status=ViolationStatus.OPEN), default=Decimal("0.000")),
+        payable=Count("pk", filter=Q(status=ViolationStatus.OPEN, payable=True)),
+    )
+
+
+FLEET_CSV_HEADER = [
+    "violation_number",
+    "plate",
+    "offence_ar",
+    "offence_en",
+    "article",
+    "issued_at",
+    "location",
+    "issuer",
+    "amount_jod",
+    "status",
+    "payable_online",
+    "paid_billing_number",
+]
+
+
+def fleet_csv_row(violation: Violation) -> list[str]:
+    return [
+        violation.number,
+        violation.vehicle.plate if violation.vehicle_id else "",
+        violation.offence_ar,
+        violation.offence_en,
+        violation.article,
+        timezone.localtime(violation.issued_at).isoformat(),
+        violation.location,
+        violation.issuer,
+        _money(violation.amount),
+        violation.status,
+        "true" if violation.is_payable_now else "false",
+        violation.paid_billing_number,
+    ]
+
+
+def fleet_document_issue(*, organisation, owner, violations: list[Violation], filters: FleetFilter):
+    unpaid = [v for v in violations if v.status == ViolationStatus.OPEN]
+    total = sum((v.amount for v in unpaid), Decimal("0.000"))
+    now = timezone.localtime()
+    return document_issue(
+        kind="violations-fleet-statement",
+        template="violations/documents/fleet_statement.html",
+        context={
+            "organisation": organisation,
+            "violations": violations,
+            "unpaid_count": len(unpaid),
+            "total": total,
+            "filters": filters,
+            "truncated": len(violations) >= FLEET_PDF_MAX,
+            "generated_at": now,
+        },
+        title=_("Fleet statement of traffic violations: %(organisation)s") % {"organisation": organisation.name_ar},
+        summary=[
+            (_("Organisation"), organisation.name_ar),
+            (_("Violations listed"), str(len(violations))),
+            (_("Unpaid violations"), str(len(unpaid))),
+            (_("Total unpaid (JOD)"), _money(total)),
+            (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
+        ],
+        owner_applicant=owner,
+        owner_organisation=organisation,
+        language=(get_language() or "ar")[:2],
+    )

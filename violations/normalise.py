@@ -1,0 +1,36 @@
+"""How typed and fed identifiers are normalised, so that the feed and the forms compare alike."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+# Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits, as phones type them.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def clean_digits(value: str) -> str:
+    """ASCII digits, no spaces; leading zeros kept (they are part of the printed number)."""
+    return (value or "").translate(_DIGITS).strip().replace(" ", "")
+
+
+def clean_registration(value: str) -> str:
+    return (value or "").translate(_DIGITS).strip().replace(" ", "").upper()
+
+
+def clean_text(value: str) -> str:
+    return " ".join((value or "").split())
+
+
+def subject_hash(kind: str, value: str) -> str:
+    """Keyed hash of a plate or licence for the inquiry log: rate limits and audits can group by it,
+    but the log alone does not say which plates were looked up."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def clean_plate_part(value: str) -> str:
+    """Plate code or number as printed: digits without leading zeros ("010" and "10" are one plate)."""
+    digits = clean_digits(value)
+    if not digits.isdigit():
+        return digits
+    return digits.lstrip("0") or "0"

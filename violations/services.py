@@ -1,0 +1,305 @@
+"""Every write and every rule of the violations service; views, admin and commands call these."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from violations import billing
+from violations.constants import InquiryKind
+from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
+from violations.normalise import clean_digits, clean_plate_part, clean_registration, subject_hash
+from violations.sources import FleetFilter, get_source
+
+FLEET_CSV_MAX_LINES = 2000
+FLEET_CSV_MAX_BYTES = 256 * 1024
+
+
+# --- inquiries --------------------------------------------------------------------------------
+
+
+def plate_subject(*, plate_code: str, plate_number: str) -> str:
+    return subject_hash(InquiryKind.VEHICLE, f"{clean_plate_part(plate_code)}-{clean_plate_part(plate_number)}")
+
+
+def licence_subject(*, number: str) -> str:
+    return subject_hash(InquiryKind.LICENCE, number)
+
+
+def _log(*, user, organisation, ip: str | None, kind: str, subject: str, matched: bool, count: int = 0) -> None:
+    InquiryLog.objects.create(
+        user=user,
+        organisation=organisation,
+        ip_address=ip or None,
+        kind=kind,
+        subject_hash=subject,
+        matched=matched,
+        violations_count=count,
+    )
+
+
+def vehicle_inquire(
+    *, user, organisation=None, ip: str | None, plate_code: str, plate_number: str, registration_number: str
+) -> Vehicle | None:
+    """The vehicle if plate and registration number both match, else None (the caller says the same
+    thing for a wrong plate and a wrong registration number). Logged with the plate hashed."""
+    vehicle = get_source().vehicle_find(
+        plate_code=clean_plate_part(plate_code),
+        plate_number=clean_plate_part(plate_number),
+        registration_number=clean_registration(registration_number),
+    )
+    _log(
+        user=user,
+        organisation=organisation,
+        ip=ip,
+        kind=InquiryKind.VEHICLE,
+        subject=plate_subject(plate_code=plate_code, plate_number=plate_number),
+        matched=vehicle is not None,
+    )
+    return vehicle
+
+
+def licence_inquire(
+    *, user, organisation=None, ip: str | None, number: str, centre: str = "", category: str = ""
+) -> DrivingLicence | None:
+    licence = get_source().licence_find(number=number, centre=centre, category=category)
+    _log(
+        user=user,
+        organisation=organisation,
+        ip=ip,
+        kind=InquiryKind.LICENCE,
+        subject=licence_subject(number=number),
+        matched=licence is not None,
+    )
+    return licence
+
+
+# --- the statement (كشف المخالفات) ----------------------------------------------------------
+
+
+@dataclass
+class Statement:
+    title: str
+    violations: list[Violation]
+    bills: billing.StatementBills = field(default_factory=billing.StatementBills)
+
+    @property
+    def unpaid(self) -> list[Violation]:
+        return [v for v in self.violations if v.status != "paid"]
+
+    @property
+    def paid(self) -> list[Violation]:
+        return [v for v in self.violations if v.status == "paid"]
+
+    @property
+    def count(self) -> int:
+        return len(self.unpaid)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((v.amount for v in self.unpaid), Decimal("0.000"))
+
+    @property
+    def payable_count(self) -> int:
+        return len(self.bills.per_violation)
+
+    @property
+    def payable_total(self) -> Decimal:
+        return sum((v.amount for v in self.unpaid if v.pk in self.bills.per_violation), Decimal("0.000"))
+
+    def billing_number(self, violation: Violation) -> str | None:
+        return self.bills.per_violation.get(violation.pk)
+
+    @property
+    def unpaid_rows(self) -> list[tuple[Violation, str | None]]:
+        return [(v, self.billing_number(v)) for v in self.unpaid]
+
+    @property
+    def paid_rows(self) -> list[tuple[Violation, None]]:
+        return [(v, None) for v in self.paid]
+
+    @property
+    def paid_billing_numbers(self) -> list[str]:
+        return sorted({v.paid_billing_number for v in self.paid if v.paid_billing_number})
+
+
+def statement_for_subject(*, subject: dict, payer, payer_name: str, organisation=None) -> Statement | None:
+    """The statement for what the session proved (a vehicle or a licence), with e-payment numbers.
+
+    ``subject`` is what the inquiry stored: {"kind": "vehicle"|"licence", "id": pk}. None when the
+    vehicle or licence is gone from the partner's data.
+    """
+    source = get_source()
+    if subject.get("kind") == InquiryKind.VEHICLE:
+        vehicle = Vehicle.objects.filter(pk=subject.get("id")).first()
+        if vehicle is None:
+            return None
+        violations = source.vehicle_violations(vehicle=vehicle)
+        title = _("Vehicle %(plate)s") % {"plate": vehicle.plate}
+        title_ar, title_en = f"مخالفات المركبة {vehicle.plate}", f"Violations of vehicle {vehicle.plate}"
+    elif subject.get("kind") == InquiryKind.LICENCE:
+        licence = DrivingLicence.objects.filter(pk=subject.get("id")).first()
+        if licence is None:
+            return None
+        violations = source.licence_violations(licence=licence)
+        title = _("Driving licence %(number)s") % {"number": licence.number}
+        title_ar, title_en = f"مخالفات الرخصة {licence.number}", f"Violations of driving licence {licence.number}"
+    else:
+        return None
+    bills = billing.statement_bills(
+        violations=violations,
+        payer=payer,
+        payer_name=payer_name,
+        organisation=organisation,
+        title_ar=title_ar,
+        title_en=title_en,
+    )
+    return Statement(title=title, violations=violations, bills=bills)
+
+
+# --- fleet (business accounts) ---------------------------------------------------------------
+
+
+def _fleet_values(*, plate_code: str, plate_number: str, registration_number: str) -> dict:
+    values = {
+        "plate_code": clean_plate_part(plate_code),
+        "plate_number": clean_plate_part(plate_number),
+        "registration_number": clean_registration(registration_number),
+    }
+    errors = {}
+    if not (values["plate_code"].isdigit() and 1 <= len(values["plate_code"]) <= 3):
+        errors["plate_code"] = _("Enter the plate code: 1 to 3 digits, e.g. 10.")
+    if not (values["plate_number"].isdigit() and 1 <= len(values["plate_number"]) <= 8):
+        errors["plate_number"] = _("Enter the plate number: up to 8 digits, e.g. 79210.")
+    reg = values["registration_number"]
+    if not (reg and len(reg) <= 20 and reg.replace("-", "").isalnum() and reg.isascii()):
+        errors["registration_number"] = _("Enter the vehicle registration number as printed on the vehicle licence.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def fleet_vehicle_add(
+    *,
+    organisation,
+    user,
+    ip: str | None = None,
+    plate_code: str,
+    plate_number: str,
+    registration_number: str,
+    label: str = "",
+) -> FleetVehicle:
+    values = _fleet_values(plate_code=plate_code, plate_number=plate_number, registration_number=registration_number)
+    try:
+        with transaction.atomic():
+            vehicle = FleetVehicle.objects.create(
+                organisation=organisation, added_by=user, label=label.strip()[:100], **values
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "plate_number": _("Vehicle %(plate)s is already in your fleet.")
+                % {"plate": f"{values['plate_code']}-{values['plate_number']}"}
+            }
+        ) from None
+    _log(
+        user=user,
+        organisation=organisation,
+        ip=ip,
+        kind=InquiryKind.FLEET_VEHICLE,
+        subject=plate_subject(plate_code=values["plate_code"], plate_number=values["plate_number"]),
+        matched=get_source().vehicle_find(**values) is not None,
+    )
+    return vehicle
+
+
+def fleet_vehicle_remove(*, organisation, fleet_vehicle_id: int) -> None:
+    FleetVehicle.objects.filter(organisation=organisation, pk=fleet_vehicle_id).delete()
+
+
+@dataclass
+class FleetCsvResult:
+    added: list[FleetVehicle] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+
+def _first_error(exc: ValidationError) -> str:
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    return " ".join(m for msgs in messages.values() for m in msgs)
+
+
+def fleet_csv_import(*, organisation, user, ip: str | None = None, data: bytes) -> FleetCsvResult:
+    """Add vehicles from a CSV (plate_code, plate_number, registration_number[, label]), one a line,
+    an optional header line. Bad lines are reported with their number; good ones are added."""
+    if len(data) > FLEET_CSV_MAX_BYTES:
+        raise ValidationError(_("The file is larger than %(size)s KB.") % {"size": FLEET_CSV_MAX_BYTES // 1024})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not a CSV text file (UTF-8).")) from None
+    if "\x00" in text:
+        raise ValidationError(_("The file is not a CSV text file (UTF-8)."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    lines = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    if len(lines) > FLEET_CSV_MAX_LINES + 1:
+        raise ValidationError(_("The file has more than %(n)s lines.") % {"n": FLEET_CSV_MAX_LINES})
+    result = FleetCsvResult()
+    for number, cells in enumerate(lines, start=1):
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if number == 1 and not clean_digits(cells[0]).isdigit():
+            continue  # a header line
+        if len(cells) not in (3, 4):
+            result.errors.append(
+                (number, _("expected 3 or 4 fields (plate code, plate number, registration number, label)"))
+            )
+            continue
+        try:
+            result.added.append(
+                fleet_vehicle_add(
+                    organisation=organisation,
+                    user=user,
+                    ip=ip,
+                    plate_code=cells[0],
+                    plate_number=cells[1],
+                    registration_number=cells[2],
+                    label=cells[3] if len(cells) == 4 else "",
+                )
+            )
+        except ValidationError as exc:
+            result.errors.append((number, _first_error(exc)))
+    return result
+
+
+def fleet_violations(*, organisation, filters: FleetFilter):
+    return get_source().fleet_violations(organisation=organisation, filters=filters)
+
+
+def fleet_bill_create(*, organisation, user, payer_name: str, violation_ids: list[int]):
+    """One bill for the selected violations of the organisation's fleet. Ids outside the fleet, or
+    violations no longer payable, are refused with a translated ValidationError."""
+    allowed = {
+        v.pk: v
+        for v in fleet_violations(organisation=organisation, filters=FleetFilter(status="")).filter(
+            pk__in=violation_ids
+        )
+    }
+    if not violation_ids:
+        raise ValidationError(_("Select at least one violation."))
+    if set(violation_ids) - set(allowed):
+        raise ValidationError(_("Some selected violations are not in your fleet's statement."))
+    not_payable = [v.number for v in allowed.values() if not v.is_payable_now]
+    if not_payable:
+        raise ValidationError(
+            _("These violations cannot be paid online: %(numbers)s") % {"numbers": ", ".join(sorted(not_payable))}
+        )
+    violations = sorted(allowed.values(), key=lambda v: (v.issued_at, v.number))
+    return billing.selection_bill(violations=violations, payer=user, payer_name=payer_name, organisation=organisation)

@@ -1,0 +1,164 @@
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.tests.factories import MembershipFactory, OrganisationFactory
+from payments.constants import BillStatus
+from payments.models import Bill
+from services.models_notify import IssuedDocument
+from violations.models import FleetVehicle
+from violations.tests.factories import FleetVehicleFactory, VehicleFactory, ViolationFactory
+
+pytestmark = pytest.mark.django_db
+
+FLEET = reverse("violations:fleet")
+VEHICLES = reverse("violations:fleet-vehicles")
+
+
+@pytest.fixture
+def organisation(user):
+    return MembershipFactory(user=user).organisation
+
+
+@pytest.fixture
+def member(client_for, user, organisation):
+    return client_for(user, organisation=organisation)
+
+
+@pytest.fixture
+def fleet(organisation):
+    """Two registered vehicles with violations, and one whose registration number was mistyped."""
+    vans = [VehicleFactory(plate_code="13", plate_number=str(45120 + i)) for i in range(3)]
+    for fleet_vehicle in vans[:2]:
+        FleetVehicleFactory.for_vehicle(fleet_vehicle, organisation=organisation)
+    FleetVehicleFactory(
+        organisation=organisation, plate_code="13", plate_number=vans[2].plate_number, registration_number="0000"
+    )
+    now = timezone.now()
+    violations = {
+        "a1": ViolationFactory(vehicle=vans[0], issued_at=now - timedelta(days=40), amount=Decimal("15.000")),
+        "a2": ViolationFactory(vehicle=vans[0], issued_at=now - timedelta(days=5), amount=Decimal("20.000")),
+        "b1": ViolationFactory(vehicle=vans[1], issued_at=now - timedelta(days=10), amount=Decimal("50.000")),
+        "b2": ViolationFactory(vehicle=vans[1], paid=True),
+        "b3": ViolationFactory(vehicle=vans[1], not_payable=True),
+        "hidden": ViolationFactory(vehicle=vans[2]),
+    }
+    return vans, violations
+
+
+def _numbers(response):
+    return {v.number for v in response.context["page"].object_list}
+
+
+def test_the_fleet_view_is_for_business_accounts(logged_in):
+    assert logged_in.get(FLEET).status_code == 403
+    assert logged_in.get(VEHICLES).status_code == 403
+
+
+def test_the_fleet_table_shows_open_violations_of_vehicles_whose_registration_matches(member, fleet):
+    _vans, v = fleet
+    response = member.get(FLEET)
+    assert _numbers(response) == {v["a1"].number, v["a2"].number, v["b1"].number, v["b3"].number}
+    assert response.context["totals"]["total"] == Decimal("100.000")
+
+
+def test_another_organisation_sees_nothing_of_this_fleet(client_for, fleet):
+    other = MembershipFactory(organisation=OrganisationFactory())
+    response = client_for(other.user, organisation=other.organisation).get(FLEET)
+    assert _numbers(response) == set()
+
+
+def test_the_table_filters_by_vehicle_date_and_status(member, fleet, organisation):
+    vans, v = fleet
+    second = FleetVehicle.objects.get(organisation=organisation, plate_number=vans[1].plate_number)
+    assert _numbers(member.get(FLEET, {"vehicle": second.pk})) == {v["b1"].number, v["b3"].number}
+    assert _numbers(member.get(FLEET, {"vehicle": second.pk, "status": "paid"})) == {v["b2"].number}
+    assert len(_numbers(member.get(FLEET, {"status": "all"}))) == 5
+    since = (timezone.localdate() - timedelta(days=12)).isoformat()
+    assert _numbers(member.get(FLEET, {"date_from": since})) == {v["a2"].number, v["b1"].number}
+
+
+def test_selected_violations_get_one_bill(member, fleet, organisation):
+    _vans, v = fleet
+    ids = [v["a1"].pk, v["b1"].pk]
+    response = member.post(reverse("violations:fleet-bill"), {"violation": ids})
+    bill = response.context["bill"]
+    assert bill.amount == Decimal("65.000") and bill.organisation == organisation
+    assert sorted(bill.lines.values_list("item_key", flat=True)) == sorted(f"violation:{i}" for i in ids)
+    again = member.post(reverse("violations:fleet-bill"), {"violation": ids})
+    assert again.context["bill"].pk == bill.pk  # reused while open
+    assert Bill.objects.filter(status=BillStatus.OPEN).count() == 1
+
+
+def test_a_violation_outside_the_fleet_or_not_payable_cannot_be_billed(member, fleet):
+    _vans, v = fleet
+    for ids in ([v["hidden"].pk], [v["a1"].pk, v["b3"].pk], []):
+        response = member.post(reverse("violations:fleet-bill"), {"violation": ids})
+        assert response.status_code == 302
+    assert not Bill.objects.exists()
+
+
+def test_adding_vehicles_one_by_one_refuses_duplicates(member, organisation):
+    form = {"plate_code": "13", "plate_number": "45120", "registration_number": "8810341", "label": "فان"}
+    assert member.post(VEHICLES, form).status_code == 302
+    again = member.post(VEHICLES, form)
+    assert again.status_code == 200 and again.context["add_form"].errors["plate_number"]
+    assert FleetVehicle.objects.filter(organisation=organisation).count() == 1
+
+
+def test_a_fleet_csv_with_bad_lines_reports_them_and_loads_the_good_ones(member, organisation):
+    content = "\n".join(
+        [
+            "plate_code,plate_number,registration_number,label",
+            "13,45120,8810341,فان 1",
+            "13,ABC,8810342",
+            "13,45121",
+            "١٣,٤٥١٢٢,8810343",
+            "13,45120,8810341",
+            "",
+            "1234,1,1",
+        ]
+    ).encode()
+    upload = SimpleUploadedFile("fleet.csv", content, content_type="text/csv")
+    with translation.override("en"):
+        response = member.post(VEHICLES, {"upload": "1", "file": upload})
+    result = response.context["csv_result"]
+    assert [fv.plate for fv in result.added] == ["13-45120", "13-45122"]
+    assert [line for line, _reason in result.errors] == [3, 4, 6, 8]
+    html = response.content.decode()
+    assert "Line 3:" in html and "already in your fleet" in html
+    assert FleetVehicle.objects.filter(organisation=organisation).count() == 2
+
+
+def test_a_binary_file_is_refused_as_csv(member):
+    upload = SimpleUploadedFile("fleet.csv", b"\x89PNG\r\n\x1a\n\x00\x00", content_type="text/csv")
+    response = member.post(VEHICLES, {"upload": "1", "file": upload})
+    assert response.context["csv_form"].errors["file"]
+
+
+def test_removing_a_vehicle_only_touches_ones_own_fleet(member, organisation):
+    mine = FleetVehicleFactory(organisation=organisation)
+    theirs = FleetVehicleFactory()
+    member.post(VEHICLES, {"remove": theirs.pk})
+    member.post(VEHICLES, {"remove": mine.pk})
+    assert list(FleetVehicle.objects.all()) == [theirs]
+
+
+def test_the_fleet_statement_downloads_as_csv_and_pdf(member, fleet, organisation):
+    _vans, v = fleet
+    response = member.get(reverse("violations:fleet-csv"), {"status": "all"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {r["violation_number"] for r in rows} == {v[k].number for k in ("a1", "a2", "b1", "b2", "b3")}
+    assert {r["amount_jod"] for r in rows} >= {"15.000", "50.000"}
+
+    pdf = member.post(reverse("violations:fleet-pdf"), {"status": "open"})
+    document = IssuedDocument.objects.get(kind="violations-fleet-statement")
+    assert pdf["Location"] == reverse("services:document-download", kwargs={"code": document.code})
+    assert document.owner_organisation == organisation
+    assert dict(document.summary)

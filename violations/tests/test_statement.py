@@ -1,0 +1,151 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from payments.constants import BillStatus, PaymentState
+from payments.models import Bill
+from payments.testing import pay_bill
+from violations.constants import SESSION_SUBJECT, ViolationStatus
+from violations.models import Violation
+from violations.tests.factories import VehicleFactory, ViolationFactory
+
+pytestmark = pytest.mark.django_db
+
+STATEMENT = reverse("violations:statement")
+
+
+def _open_statement(client, vehicle):
+    session = client.session
+    session[SESSION_SUBJECT] = {"kind": "vehicle", "id": vehicle.pk}
+    session.save()
+    return client.get(STATEMENT)
+
+
+@pytest.fixture
+def vehicle():
+    return VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154")
+
+
+@pytest.fixture
+def three(vehicle):
+    """Two payable violations and one the Traffic Department keeps for its offices."""
+    return [
+        ViolationFactory(vehicle=vehicle, number="V-A", amount=Decimal("15.000")),
+        ViolationFactory(vehicle=vehicle, number="V-B", amount=Decimal("20.500")),
+        ViolationFactory(vehicle=vehicle, number="V-C", amount=Decimal("50.000"), not_payable=True),
+    ]
+
+
+def test_the_statement_lists_each_violation_then_count_total_and_one_number_for_all(logged_in, vehicle, three):
+    response = _open_statement(logged_in, vehicle)
+    statement = response.context["statement"]
+    html = response.content.decode()
+
+    assert statement.count == 3 and statement.total == Decimal("85.500")
+    numbers = statement.bills.per_violation
+    assert set(numbers) == {three[0].pk, three[1].pk}  # the third is not payable online
+    for violation in three:
+        assert violation.number in html
+    assert "85.500" in html and "20.500" in html
+    assert three[2].not_payable_reason in html
+    all_bill = Bill.objects.get(billing_number=statement.bills.all)
+    assert all_bill.amount == Decimal("35.500") and all_bill.status == BillStatus.OPEN
+    assert sorted(all_bill.lines.values_list("item_key", flat=True)) == sorted(f"violation:{v.pk}" for v in three[:2])
+    assert f'id="all-billing-number">{statement.bills.all}<' in html
+    for number in numbers.values():
+        assert number in html
+        assert Bill.objects.get(billing_number=number).lines.count() == 1
+
+
+def test_e_payment_numbers_are_reused_while_the_bills_stay_open(logged_in, vehicle, three):
+    first = _open_statement(logged_in, vehicle).context["statement"].bills
+    bills = Bill.objects.count()
+    second = _open_statement(logged_in, vehicle).context["statement"].bills
+    assert (second.per_violation, second.all) == (first.per_violation, first.all)
+    assert Bill.objects.count() == bills == 3
+
+
+def test_one_payable_violation_has_the_same_number_for_itself_and_for_all(logged_in, vehicle):
+    only = ViolationFactory(vehicle=vehicle)
+    bills = _open_statement(logged_in, vehicle).context["statement"].bills
+    assert bills.all == bills.per_violation[only.pk]
+    assert Bill.objects.count() == 1
+
+
+def test_paying_one_violation_closes_the_all_bill_and_a_new_one_covers_the_rest(logged_in, vehicle, three):
+    bills = _open_statement(logged_in, vehicle).context["statement"].bills
+    single = Bill.objects.get(billing_number=bills.per_violation[three[0].pk])
+
+    payment = pay_bill(single)
+
+    assert payment.state == PaymentState.APPLIED
+    assert Bill.objects.get(billing_number=bills.all).status == BillStatus.CLOSED
+    paid = Violation.objects.get(pk=three[0].pk)
+    assert (paid.status, paid.paid_billing_number) == (ViolationStatus.PAID, single.billing_number)
+    assert paid.paid_at is not None
+    after = _open_statement(logged_in, vehicle).context["statement"]
+    assert after.count == 2 and after.total == Decimal("70.500")
+    assert after.bills.all == after.bills.per_violation[three[1].pk]  # one payable left
+    assert after.bills.all != bills.all
+
+
+def test_paying_the_all_bill_closes_the_single_bills_and_pays_every_violation(logged_in, vehicle, three):
+    bills = _open_statement(logged_in, vehicle).context["statement"].bills
+    pay_bill(Bill.objects.get(billing_number=bills.all))
+
+    for number in bills.per_violation.values():
+        assert Bill.objects.get(billing_number=number).status == BillStatus.CLOSED
+    statuses = dict(Violation.objects.values_list("number", "status"))
+    assert statuses == {"V-A": "paid", "V-B": "paid", "V-C": "open"}
+    html = _open_statement(logged_in, vehicle).content.decode()
+    assert reverse("violations:payment-notice", args=[bills.all]) in html
+
+
+def test_an_overlapping_bill_paid_after_the_other_is_queued_not_applied_twice(logged_in, vehicle, three):
+    bills = _open_statement(logged_in, vehicle).context["statement"].bills
+    all_bill = Bill.objects.get(billing_number=bills.all)
+    pay_bill(Bill.objects.get(billing_number=bills.per_violation[three[0].pk]))
+
+    late = pay_bill(all_bill)  # the payer used the old "all" number anyway
+
+    assert late.state == PaymentState.QUEUED
+    assert Violation.objects.get(pk=three[1].pk).status == ViolationStatus.OPEN
+    assert Violation.objects.get(pk=three[0].pk).paid_billing_number != all_bill.billing_number
+
+
+def test_a_bill_covering_a_violation_cancelled_since_is_queued_for_staff(logged_in, vehicle, three):
+    bills = _open_statement(logged_in, vehicle).context["statement"].bills
+    Violation.objects.filter(pk=three[0].pk).update(status=ViolationStatus.CANCELLED)  # without the feed's closing
+    payment = pay_bill(Bill.objects.get(billing_number=bills.all))
+    assert payment.state == PaymentState.QUEUED
+    assert Violation.objects.get(pk=three[1].pk).status == ViolationStatus.OPEN
+
+
+def _queries_for_statement(client, vehicle) -> int:
+    _open_statement(client, vehicle)  # first showing makes the bills
+    with CaptureQueriesContext(connection) as ctx:
+        response = _open_statement(client, vehicle)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_statement_queries_do_not_grow_with_the_number_of_violations(client_for, user, django_assert_num_queries):
+    few, many = VehicleFactory(), VehicleFactory()
+    for _ in range(2):
+        ViolationFactory(vehicle=few)
+    ViolationFactory(vehicle=few, paid=True)
+    for _ in range(20):
+        ViolationFactory(vehicle=many)
+    for _ in range(5):
+        ViolationFactory(vehicle=many, paid=True)
+    for _ in range(3):
+        ViolationFactory(vehicle=many, not_payable=True)
+    client = client_for(user)
+
+    baseline = _queries_for_statement(client, few)
+    _open_statement(client, many)
+    with django_assert_num_queries(baseline):
+        _open_statement(client, many)

@@ -1,0 +1,326 @@
+"""Thin views: check input, call one function of ``violations.services``/``documents``, render."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.party import party_for_request
+from violations import documents, services
+from violations.constants import SESSION_SUBJECT, InquiryKind
+from violations.forms import FleetCsvForm, FleetFilterForm, FleetVehicleForm, LicenceInquiryForm, VehicleInquiryForm
+from violations.models import FleetVehicle, Violation
+from violations.ratelimits import fleet_limited, inquiry_limited, too_many_requests
+from violations.sources import FleetFilter
+
+FLEET_PAGE_SIZE = 50
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _inquiry_page(request, *, by: str, vehicle_form=None, licence_form=None, status=200):
+    return render(
+        request,
+        "violations/inquiry.html",
+        {
+            "by": by,
+            "vehicle_form": vehicle_form or VehicleInquiryForm(),
+            "licence_form": licence_form or LicenceInquiryForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def inquiry(request):
+    by = InquiryKind.LICENCE if request.GET.get("by") == InquiryKind.LICENCE else InquiryKind.VEHICLE
+    return _inquiry_page(request, by=by)
+
+
+@login_required
+@require_POST
+def inquiry_vehicle(request):
+    form = VehicleInquiryForm(request.POST)
+    if not form.is_valid():
+        return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
+    data = form.cleaned_data
+    subject = services.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
+    if inquiry_limited(request, subject=subject):
+        return too_many_requests(request)
+    party = party_for_request(request)
+    vehicle = services.vehicle_inquire(user=request.user, organisation=party.organisation, ip=_ip(request), **data)
+    if vehicle is None:
+        # The same words whether the plate is unknown or the registration number is wrong.
+        form.add_error(
+            None,
+            _(
+                "No vehicle matches this plate and registration number. Check the plate code, the vehicle "
+                "number and the registration number on the vehicle licence."
+            ),
+        )
+        return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
+    request.session[SESSION_SUBJECT] = {"kind": InquiryKind.VEHICLE, "id": vehicle.pk}
+    return redirect("violations:statement")
+
+
+@login_required
+@require_POST
+def inquiry_licence(request):
+    form = LicenceInquiryForm(request.POST)
+    if not form.is_valid():
+        return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
+    data = form.cleaned_data
+    if inquiry_limited(request, subject=services.licence_subject(number=data["licence_number"])):
+        return too_many_requests(request)
+    party = party_for_request(request)
+    licence = services.licence_inquire(
+        user=request.user,
+        organisation=party.organisation,
+        ip=_ip(request),
+        number=data["licence_number"],
+        centre=data["centre"],
+        category=data["category"],
+    )
+    if licence is None:
+        form.add_error(None, _("No driving licence matches these details. Check the number, centre and category."))
+        return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
+    request.session[SESSION_SUBJECT] = {"kind": InquiryKind.LICENCE, "id": licence.pk}
+    return redirect("violations:statement")
+
+
+def _statement(request):
+    subject = request.session.get(SESSION_SUBJECT)
+    if not subject:
+        return None
+    party = party_for_request(request)
+    return services.statement_for_subject(
+        subject=subject, payer=request.user, payer_name=party.name, organisation=party.organisation
+    )
+
+
+@login_required
+@require_GET
+def statement(request):
+    result = _statement(request)
+    if result is None:
+        request.session.pop(SESSION_SUBJECT, None)
+        return redirect("violations:inquiry")
+    kind = request.session[SESSION_SUBJECT]["kind"]
+    return render(request, "violations/statement.html", {"statement": result, "kind": kind})
+
+
+@login_required
+@require_POST
+def restart(request):
+    """ "Look up another licence/vehicle": forget what this session proved and start again."""
+    subject = request.session.pop(SESSION_SUBJECT, None) or {}
+    by = "?by=licence" if subject.get("kind") == InquiryKind.LICENCE else ""
+    return redirect(reverse("violations:inquiry") + by)
+
+
+@login_required
+@require_POST
+def statement_pdf(request):
+    result = _statement(request)
+    if result is None:
+        return redirect("violations:inquiry")
+    party = party_for_request(request)
+    document = documents.statement_document_issue(statement=result, owner=request.user, organisation=party.organisation)
+    return redirect(documents.download_url(document))
+
+
+@login_required
+@require_GET
+def payment_notice(request, billing_number: str):
+    """The payment notice (إشعار بالدفع) of a paid bill, for whoever may see what it paid."""
+    party = party_for_request(request)
+    subject = request.session.get(SESSION_SUBJECT) or {}
+    violations = documents.paid_violations(billing_number=billing_number)
+    if not violations or not documents.notice_allowed(violations=violations, party=party, subject=subject):
+        raise Http404
+    document = documents.payment_notice_issue(
+        billing_number=billing_number, violations=violations, owner=request.user, organisation=party.organisation
+    )
+    return redirect(documents.download_url(document))
+
+
+# --- fleet ------------------------------------------------------------------------------------
+
+
+def _organisation_or_none(request):
+    return party_for_request(request).organisation
+
+
+def _needs_organisation(request):
+    return render(request, "violations/fleet_needs_organisation.html", status=403)
+
+
+def _fleet_filters(data, organisation):
+    fleet = list(FleetVehicle.objects.filter(organisation=organisation))
+    form = FleetFilterForm(data or None, fleet=fleet)
+    filters = FleetFilter()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = FleetFilter(
+            fleet_vehicle_id=data.get("vehicle"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            status=form.status_value(),
+        )
+    return fleet, form, filters
+
+
+@login_required
+@require_GET
+def fleet(request):
+    organisation = _organisation_or_none(request)
+    if organisation is None:
+        return _needs_organisation(request)
+    fleet_vehicles, form, filters = _fleet_filters(request.GET, organisation)
+    violations = services.fleet_violations(organisation=organisation, filters=filters)
+    page = Paginator(violations, FLEET_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "violations/fleet.html",
+        {
+            "organisation": organisation,
+            "fleet_vehicles": fleet_vehicles,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "totals": documents.fleet_totals(violations),
+        },
+    )
+
+
+@login_required
+@require_POST
+def fleet_bill(request):
+    organisation = _organisation_or_none(request)
+    if organisation is None:
+        return _needs_organisation(request)
+    try:
+        ids = [int(v) for v in request.POST.getlist("violation")]
+    except ValueError:
+        ids = []
+    try:
+        bill = services.fleet_bill_create(
+            organisation=organisation, user=request.user, payer_name=organisation.name_ar, violation_ids=ids
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        back = reverse("violations:fleet")
+        query = request.POST.get("query", "")
+        return redirect(f"{back}?{query}" if query else back)
+    covered = list(
+        Violation.objects.filter(pk__in=[int(k.split(":")[1]) for k in bill.lines.values_list("item_key", flat=True)])
+        .select_related("vehicle")
+        .order_by("issued_at")
+    )
+    return render(request, "violations/fleet_bill.html", {"bill": bill, "violations": covered})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fleet_vehicles(request):
+    organisation = _organisation_or_none(request)
+    if organisation is None:
+        return _needs_organisation(request)
+    add_form, csv_form, csv_result = FleetVehicleForm(), FleetCsvForm(), None
+    if request.method == "POST":
+        if "remove" in request.POST:
+            try:
+                services.fleet_vehicle_remove(organisation=organisation, fleet_vehicle_id=int(request.POST["remove"]))
+            except ValueError:
+                raise Http404 from None
+            messages.success(request, _("The vehicle was removed from your fleet."))
+            return redirect("violations:fleet-vehicles")
+        if fleet_limited(request):
+            return too_many_requests(request)
+        if "upload" in request.POST or request.FILES:
+            csv_form = FleetCsvForm(request.POST, request.FILES)
+            if csv_form.is_valid():
+                try:
+                    csv_result = services.fleet_csv_import(
+                        organisation=organisation,
+                        user=request.user,
+                        ip=_ip(request),
+                        data=csv_form.cleaned_data["file"].read(),
+                    )
+                except ValidationError as exc:
+                    csv_form.add_error("file", exc)
+        else:
+            add_form = FleetVehicleForm(request.POST)
+            if add_form.is_valid():
+                try:
+                    vehicle = services.fleet_vehicle_add(
+                        organisation=organisation, user=request.user, ip=_ip(request), **add_form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    for field, errors in exc.message_dict.items():
+                        for error in errors:
+                            add_form.add_error(field if field in add_form.fields else None, error)
+                else:
+                    messages.success(
+                        request, _("Vehicle %(plate)s was added to your fleet.") % {"plate": vehicle.plate}
+                    )
+                    return redirect("violations:fleet-vehicles")
+    return render(
+        request,
+        "violations/fleet_vehicles.html",
+        {
+            "organisation": organisation,
+            "vehicles": FleetVehicle.objects.filter(organisation=organisation),
+            "add_form": add_form,
+            "csv_form": csv_form,
+            "csv_result": csv_result,
+        },
+    )
+
+
+@login_required
+@require_GET
+def fleet_csv(request):
+    organisation = _organisation_or_none(request)
+    if organisation is None:
+        return _needs_organisation(request)
+    _fleet, _form, filters = _fleet_filters(request.GET, organisation)
+    violations = services.fleet_violations(organisation=organisation, filters=filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="fleet-violations-{stamp}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Arabic as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(documents.FLEET_CSV_HEADER)
+    for violation in violations.iterator(chunk_size=1000):
+        writer.writerow(documents.fleet_csv_row(violation))
+    return response
+
+
+@login_required
+@require_POST
+def fleet_pdf(request):
+    organisation = _organisation_or_none(request)
+    if organisation is None:
+        return _needs_organisation(request)
+    # The table's filters travel with the form as hidden fields.
+    _fleet, _form, filters = _fleet_filters(request.POST, organisation)
+    violations = list(services.fleet_violations(organisation=organisation, filters=filters)[: documents.FLEET_PDF_MAX])
+    document = documents.fleet_document_issue(
+        organisation=organisation, owner=request.user, violations=violations, filters=filters
+    )
+    return redirect(documents.download_url(document))
