@@ -1,5 +1,4 @@
-from django.urls import path  # noqa: F401
+from api.main import api
 
 app_name = "api"
-
-urlpatterns: list = []
+urlpatterns = api.urls[0]
