@@ -1,10 +1,12 @@
 """django-allauth glue: our sign-up fields, our messages, and where people go next."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.workflow import user_register
 
 
@@ -35,3 +37,31 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return reverse("accounts:verify-mobile")
+
+    def post_login(self, request, user, **kwargs):
+        """Signing in brings the person's language preference (profile) to a browser that has none.
+
+        A language chosen in this browser (the header switch, e.g. on the sign-in page) wins: the
+        person just asked for it.
+        """
+        response = super().post_login(request, user, **kwargs)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            language_apply(response, user.language)
+        return response
+
+
+def language_apply(response, language: str) -> None:
+    """Make ``language`` the portal's language for this browser, the way the header switch does."""
+    if language not in User.Language.values:
+        return
+    translation.activate(language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

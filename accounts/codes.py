@@ -4,12 +4,13 @@ Rules (issue 3): a code expires after ten minutes, works once, is stored only as
 five wrong tries void it. Asking for a new code voids the previous one for the same purpose.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -30,6 +31,9 @@ _SMS_TEXT = {
         "If you did not ask for it, ignore this message."
     ),
 }
+
+
+_CODE_IN_TEXT = re.compile(rf"\b[0-9]{{{CODE_DIGITS}}}\b")
 
 
 class CodeError(ValidationError):
@@ -53,9 +57,10 @@ def code_issue(*, user: User, purpose: str, mobile: str) -> IssuedCode:
     salt = secrets.token_hex(16)
     now = timezone.now()
     with transaction.atomic():
-        OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True, voided_at__isnull=True).update(
-            voided_at=now
-        )
+        live = OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True, voided_at__isnull=True)
+        previous = list(live)
+        live.update(voided_at=now)
+        _redact(previous)
         record = OneTimeCode.objects.create(
             user=user,
             purpose=purpose,
@@ -70,23 +75,41 @@ def code_issue(*, user: User, purpose: str, mobile: str) -> IssuedCode:
 
 def code_send(*, user: User, purpose: str, mobile: str | None = None) -> OneTimeCode:
     """Issue a code and send it by SMS to ``mobile`` (default: the account's number)."""
+    from services.models_notify import Notification
     from services.notifications import notify
 
     mobile = mobile or user.mobile
     if not mobile:
         raise CodeError(_("There is no mobile number on this account to send a code to."), code="no_mobile")
+    language = user.language if user.language in User.Language.values else User.Language.AR
     with transaction.atomic():
         issued = code_issue(user=user, purpose=purpose, mobile=mobile)
+        with translation.override(language):
+            text = str(_SMS_TEXT[purpose]).format(code=issued.code)
+        # No recipient: a code must reach the phone only. The portal inbox is readable by whoever is
+        # signed in, so a code shown there would "prove" a new number the person does not hold.
         # The mobile is given explicitly: for sign-up and a change of number it is not verified yet,
         # which is the point of the code.
-        notify(
-            text=_SMS_TEXT[purpose],
-            context={"code": issued.code},
-            recipient=user,
-            mobile=mobile,
-            dedupe_key=f"accounts:code:{issued.record.pk}",
-        )
+        notification = notify(text=text, mobile=mobile, dedupe_key=_dedupe_key(issued.record))
+        if notification.language != language:
+            Notification.objects.filter(pk=notification.pk).update(language=language)
     return issued.record
+
+
+def _dedupe_key(record: OneTimeCode) -> str:
+    return f"accounts:code:{record.pk}"
+
+
+def _redact(records) -> None:
+    """Blank the code in the stored copy of the SMS once the code is used or void: only the hash is kept.
+
+    (While the code is live the SMS task needs the text to send it.)
+    """
+    from services.models_notify import Notification
+
+    keys = [_dedupe_key(record) for record in records]
+    for notification in Notification.objects.filter(dedupe_key__in=keys).only("pk", "text"):
+        Notification.objects.filter(pk=notification.pk).update(text=_CODE_IN_TEXT.sub("••••••", notification.text))
 
 
 def code_check(*, user: User, purpose: str, code: str) -> OneTimeCode:
@@ -109,16 +132,19 @@ def code_check(*, user: User, purpose: str, code: str) -> OneTimeCode:
         if record.expires_at <= now:
             record.voided_at = now
             record.save(update_fields=["voided_at"])
+            _redact([record])
             expired = True
         else:
             expired = False
             if constant_time_compare(record.code_hash, _hash(record.salt, typed)):
                 record.used_at = now
                 record.save(update_fields=["used_at"])
+                _redact([record])
                 return record
             record.attempts += 1
             if record.attempts >= CODE_MAX_ATTEMPTS:
                 record.voided_at = now
+                _redact([record])
             else:
                 wrong_try_left = CODE_MAX_ATTEMPTS - record.attempts
             record.save(update_fields=["attempts", "voided_at"])

@@ -148,6 +148,8 @@ class LoginForm(AllauthLoginForm):
             help_text=_("Non-Jordanians: your personal number."),
             widget=_ltr(autocomplete="username"),
         )
+        # allauth links the password field to its e-mail reset; the page offers the SMS reset first.
+        self.fields["password"].help_text = ""
         self.order_fields(["login", "password", "remember"])
 
     def user_credentials(self) -> dict:
@@ -217,6 +219,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name_ar", "full_name_en", "language"]
         labels = {"language": _("Language of SMS messages and of the portal")}
+        widgets = {
+            "full_name_ar": forms.TextInput(attrs={"autocomplete": "name", "dir": "rtl", "lang": "ar"}),
+            "full_name_en": forms.TextInput(attrs={"autocomplete": "name", "dir": "ltr", "lang": "en"}),
+        }
 
     def clean_full_name_ar(self):
         return identity.name_ar_clean(self.cleaned_data["full_name_ar"])

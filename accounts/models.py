@@ -103,6 +103,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name_ar
 
+    @property
+    def phone_local(self) -> str:
+        """+96265001234 -> 065001234, the way people write it."""
+        return f"0{self.phone[4:]}" if self.phone.startswith("+962") else self.phone
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import organisations as org_services
 from accounts import selectors, workflow
+from accounts.adapter import language_apply
 from accounts.codes import CodeError, code_live
 from accounts.forms import (
     InvitationForm,
@@ -60,6 +60,9 @@ def verify_mobile(request):
     user = request.user
     if user.mobile_verified:
         return redirect(_safe_next(request, reverse("home")))
+    if not user.mobile:
+        # The number was released to someone who proved it (workflow.mobile_release_stale): ask for one.
+        return redirect("accounts:mobile-change")
     form = VerifyCodeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "resend":
         try:
@@ -101,13 +104,10 @@ def profile(request):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            translation.activate(user.language)
-            messages.success(request, _("Your profile is saved."))
             response = redirect("accounts:profile")
             # The preference also chooses the portal's language, the way the header switch does.
-            response.set_cookie(
-                "django_language", user.language, samesite="Lax", max_age=365 * 24 * 3600, httponly=False
-            )
+            language_apply(response, user.language)
+            messages.success(request, _("Your profile is saved."))
             return response
     return render(
         request,
@@ -267,8 +267,11 @@ def organisation_detail(request, pk: int):
 
 def _render_detail(request, membership, organisation, invite_form, status=200):
     members = list(selectors.organisation_members(organisation))
+    owners = sum(1 for other in members if other.role == Membership.Role.OWNER)
     for other in members:
-        other.can_remove = org_services.can_remove(membership, other)
+        # The last owner cannot leave or be removed (organisations.membership_remove says why): no button.
+        last_owner = other.role == Membership.Role.OWNER and owners <= 1
+        other.can_remove = org_services.can_remove(membership, other) and not last_owner
         other.can_change_role = org_services.can_change_role(membership, other) and other.pk != membership.pk
     invitations = list(selectors.organisation_pending_invitations(organisation))
     grantable = org_services.roles_grantable(membership)

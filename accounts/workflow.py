@@ -8,7 +8,8 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.codes import CodeError, code_check, code_send
@@ -42,9 +43,39 @@ def identity_taken_errors(
         errors["national_id"] = ValidationError(MSG_NATIONAL_ID_TAKEN, code="taken")
     if personal_number and others.filter(Q(national_id=personal_number) | Q(personal_number=personal_number)).exists():
         errors["personal_number"] = ValidationError(MSG_PERSONAL_NUMBER_TAKEN, code="taken")
-    if mobile and others.filter(mobile=mobile).exists():
+    if mobile and others.filter(mobile=mobile).filter(_holds_mobile()).exists():
         errors["mobile"] = ValidationError(MSG_MOBILE_TAKEN, code="taken")
     return errors
+
+
+def _live_verification_code():
+    return OneTimeCode.objects.filter(
+        user=OuterRef("pk"),
+        purpose=OneTimeCode.Purpose.VERIFY_MOBILE,
+        used_at__isnull=True,
+        voided_at__isnull=True,
+        # The application's clock, like accounts.codes (not the database's NOW()).
+        expires_at__gt=timezone.now(),
+    )
+
+
+# Who holds a mobile number: the account that verified it, or one still waiting for its code. An
+# unverified number whose code is dead is released to the next person who proves it, so that a typo
+# (or a stranger) at sign-up cannot keep a citizen's own number from them for ever.
+def _holds_mobile() -> Q:
+    return Q(mobile_verified=True) | Q(Exists(_live_verification_code()))
+
+
+def mobile_release_stale(*, mobile: str, exclude_pk: int | None = None) -> int:
+    """Take ``mobile`` off accounts that never verified it and have no live code for it.
+
+    Such an account keeps everything else; it is asked for a number again at its next sign-in
+    (MobileVerificationMiddleware sends it to verify, where it can change the number).
+    """
+    stale = User.objects.filter(mobile=mobile).exclude(_holds_mobile())
+    if exclude_pk:
+        stale = stale.exclude(pk=exclude_pk)
+    return stale.update(mobile="")
 
 
 def _raise_taken(errors: dict[str, ValidationError]) -> None:
@@ -87,6 +118,7 @@ def user_register(
     user.set_password(password)
     try:
         with transaction.atomic():
+            mobile_release_stale(mobile=mobile)
             user.save()
             code_send(user=user, purpose=OneTimeCode.Purpose.VERIFY_MOBILE)
     except IntegrityError:
@@ -124,6 +156,7 @@ def mobile_change_confirm(*, user: User, code: str) -> User:
     record = code_check(user=user, purpose=OneTimeCode.Purpose.CHANGE_MOBILE, code=code)
     try:
         with transaction.atomic():
+            mobile_release_stale(mobile=record.mobile, exclude_pk=user.pk)
             User.objects.filter(pk=user.pk).update(mobile=record.mobile, mobile_verified=True)
     except IntegrityError:
         raise ValidationError(MSG_MOBILE_TAKEN, code="taken") from None

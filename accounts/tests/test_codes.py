@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -25,7 +26,8 @@ def test_code_is_sent_by_sms_and_only_its_hash_is_stored():
     code = sms_code(user.mobile)
     assert code not in record.code_hash and code not in record.salt
     sms = last_sms(user.mobile)
-    assert sms.recipient == user and sms.language == "ar"
+    # Not in anybody's inbox: the code must reach the phone only.
+    assert sms.recipient is None and sms.language == "ar"
     assert record.expires_at - record.created_at == timedelta(minutes=10)
 
 
@@ -33,6 +35,18 @@ def test_sms_is_written_in_the_recipients_language():
     user = UserFactory(unverified=True, language="en")
     code_send(user=user, purpose=VERIFY)
     assert last_sms(user.mobile).text.startswith("Amman e-Services: your verification code is")
+    assert last_sms(user.mobile).language == "en"
+
+
+def test_used_or_replaced_code_is_blanked_in_the_stored_sms():
+    user = UserFactory(unverified=True)
+    code_send(user=user, purpose=VERIFY)
+    first_sms = last_sms(user.mobile)
+    code_send(user=user, purpose=VERIFY)
+    first_sms.refresh_from_db()
+    assert not re.search(r"[0-9]{6}", first_sms.text) and "••••••" in first_sms.text
+    code_check(user=user, purpose=VERIFY, code=sms_code(user.mobile))
+    assert not re.search(r"[0-9]{6}", last_sms(user.mobile).text)
 
 
 def test_right_code_works_once():

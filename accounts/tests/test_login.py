@@ -104,3 +104,19 @@ def test_staff_signs_in_to_the_admin_with_a_username(client):
     response = client.post(reverse("admin:login"), {"username": "clerk", "password": PASSWORD, "next": "/admin/"})
     assert response.status_code == 302
     assert _signed_in_as(client) == str(staff.pk)
+
+
+def test_sign_in_applies_the_language_preference(client):
+    UserFactory(national_id="9861012345", language="en")
+    response = _login(client, "9861012345", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    page = client.get(reverse("accounts:profile"))
+    assert page.headers["Content-Language"] == "en"
+
+
+def test_language_chosen_in_the_browser_wins_over_the_preference(client):
+    UserFactory(national_id="9861012345", language="en")
+    client.cookies["django_language"] = "ar"
+    _login(client, "9861012345")
+    assert client.get(reverse("accounts:profile")).headers["Content-Language"] == "ar"

@@ -291,3 +291,30 @@ def test_organisations_for_lists_only_the_users_organisations(user):
     mine = MembershipFactory(user=user).organisation
     MembershipFactory()
     assert list(organisations_for(user)) == [mine]
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_organisation_pages_cost_the_same_queries_however_many_members(client):
+    owner, organisation = _owner_with_org()
+    client.force_login(owner)
+    detail = reverse("accounts:organisation-detail", args=[organisation.pk])
+    listing = reverse("accounts:organisation-list")
+    MembershipFactory(organisation=organisation, role=Role.MEMBER)
+    InvitationFactory(organisation=organisation)
+    MembershipFactory(user=owner)
+    InvitationFactory(user=owner)
+    few = (_queries(client, detail), _queries(client, listing))
+    for _ in range(5):
+        MembershipFactory(organisation=organisation, role=Role.MEMBER)
+        InvitationFactory(organisation=organisation, invited_by=owner)
+        MembershipFactory(user=owner)
+        InvitationFactory(user=owner, invited_by=UserFactory())
+    assert (_queries(client, detail), _queries(client, listing)) == few

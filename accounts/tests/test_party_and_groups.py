@@ -47,7 +47,9 @@ def test_department_groups_exist_with_read_access_to_accounts():
     names = set(Group.objects.values_list("name", flat=True))
     assert set(groups.STAFF_GROUPS) <= names
     violations = Group.objects.get(name="violations_staff")
-    codenames = set(violations.permissions.filter(content_type__app_label="accounts").values_list("codename", flat=True))
+    codenames = set(
+        violations.permissions.filter(content_type__app_label="accounts").values_list("codename", flat=True)
+    )
     assert codenames == {"view_user", "view_organisation"}
     supervisors = Group.objects.get(name="supervisors")
     assert supervisors.permissions.filter(codename="view_membership").exists()
@@ -65,7 +67,9 @@ def test_grant_gives_named_permissions_and_is_idempotent():
 def test_grant_without_codenames_gives_all_of_the_apps_permissions_to_a_new_group():
     count = groups.grant("auditors", "accounts")
     auditors = Group.objects.get(name="auditors")
-    assert count == auditors.permissions.count() == Permission.objects.filter(content_type__app_label="accounts").count()
+    assert (
+        count == auditors.permissions.count() == Permission.objects.filter(content_type__app_label="accounts").count()
+    )
 
 
 def test_grant_fails_loudly_on_a_typo():

@@ -54,6 +54,29 @@ def test_new_mobile_replaces_the_old_only_after_its_code_comes_back(client, user
     assert user.mobile == "+962781234567" and user.mobile_verified
 
 
+def test_code_for_a_new_mobile_is_not_in_the_inbox(client, user):
+    """Regression: the inbox showed the code, so anyone signed in could "prove" a number they do not hold."""
+    client.force_login(user)
+    client.post(reverse("accounts:mobile-change"), {"mobile": "0781234567"})
+    code = sms_code("+962781234567")
+    inbox = client.get(reverse("services:inbox")).content.decode()
+    assert code not in inbox
+
+
+def test_changing_the_language_in_the_profile_changes_the_portal_language(client, user):
+    client.force_login(user)
+    client.post(
+        reverse("accounts:profile"),
+        {"full_name_ar": "رنا فادي حداد", "full_name_en": "", "language": "en"},
+    )
+    assert client.get(reverse("accounts:profile")).headers["Content-Language"] == "en"
+    client.post(
+        reverse("accounts:profile"),
+        {"full_name_ar": "رنا فادي حداد", "full_name_en": "", "language": "ar"},
+    )
+    assert client.get(reverse("accounts:profile")).headers["Content-Language"] == "ar"
+
+
 def test_new_mobile_used_by_someone_else_is_refused(client, user):
     UserFactory(mobile="+962781234567")
     client.force_login(user)

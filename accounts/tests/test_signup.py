@@ -41,7 +41,7 @@ def test_jordanian_signs_up_and_is_sent_a_verification_code(client):
     assert user.full_name_ar == "ليلى سمير الخطيب" and user.language == "ar"
     assert user.check_password(PASSWORD)
     assert sms_code("+962791234567")
-    assert last_sms("+962791234567").recipient == user
+    assert last_sms("+962791234567").language == "ar"
     # Signed in straight away, on the verification page.
     assert int(client.session["_auth_user_id"]) == user.pk
 
@@ -179,3 +179,80 @@ def test_verified_person_uses_services_freely(client, user):
     client.force_login(user)
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("accounts:verify-mobile")).status_code == 302
+
+
+def test_non_jordanian_errors_are_explained_in_arabic_and_the_form_keeps_what_was_typed(client):
+    data = _signup_data(citizenship="other", national_id="", personal_number="#1", nationality="أردني")
+    response = client.post(reverse("account_signup"), data, HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 200
+    assert "الرقم الشخصي" in _errors(response, "personal_number")[0]
+    assert "الرقم الوطني" in _errors(response, "nationality")[0]
+    assert 'value="#1"' in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_personal_number_already_used_is_refused(client):
+    ResidentFactory(personal_number="EG7654321")
+    data = _signup_data(citizenship="other", national_id="", personal_number="EG7654321", nationality="مصري")
+    response = client.post(reverse("account_signup"), data, HTTP_ACCEPT_LANGUAGE="ar")
+    assert "يوجد حساب" in _errors(response, "personal_number")[0]
+    assert User.objects.count() == 1
+
+
+def test_expired_signup_code_is_refused_and_a_new_one_works(client):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    client.post(reverse("account_signup"), _signup_data())
+    code = sms_code("+962791234567")
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        response = client.post(reverse("accounts:verify-mobile"), {"code": code}, HTTP_ACCEPT_LANGUAGE="ar")
+        assert "انتهت صلاحية" in response.context["form"].errors["code"][0]
+        client.post(reverse("accounts:verify-mobile"), {"action": "resend"})
+        client.post(reverse("accounts:verify-mobile"), {"code": sms_code("+962791234567")})
+    assert User.objects.get(national_id="9861012345").mobile_verified
+
+
+def test_number_still_waiting_for_its_code_is_taken(client):
+    from accounts.codes import code_send
+
+    waiting = UserFactory(unverified=True, mobile="+962791234567")
+    code_send(user=waiting, purpose=OneTimeCode.Purpose.VERIFY_MOBILE)
+    response = client.post(reverse("account_signup"), _signup_data())
+    assert _errors(response, "mobile")
+    assert User.objects.count() == 1
+
+
+def test_number_never_verified_is_released_to_the_person_who_proves_it(client):
+    """A typo at someone else's sign-up must not keep a citizen's own number from them for ever."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from accounts.codes import code_send
+
+    squatter = UserFactory(unverified=True, mobile="+962791234567", national_id="9861099999")
+    code_send(user=squatter, purpose=OneTimeCode.Purpose.VERIFY_MOBILE)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        response = client.post(reverse("account_signup"), _signup_data())
+        assert response.status_code == 302
+        client.post(reverse("accounts:verify-mobile"), {"code": sms_code("+962791234567")})
+    owner = User.objects.get(national_id="9861012345")
+    assert owner.mobile == "+962791234567" and owner.mobile_verified
+    squatter.refresh_from_db()
+    assert squatter.mobile == ""
+    # The other account is asked for a number of its own.
+    client.force_login(squatter)
+    assert client.get(reverse("accounts:verify-mobile"))["Location"] == reverse("accounts:mobile-change")
+
+
+def test_verified_number_is_never_released(client):
+    from accounts.workflow import mobile_release_stale
+
+    holder = UserFactory(mobile="+962791234567")
+    assert mobile_release_stale(mobile="+962791234567") == 0
+    holder.refresh_from_db()
+    assert holder.mobile == "+962791234567"
