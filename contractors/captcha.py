@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from contractors.inputs import digits_ascii
@@ -33,17 +33,18 @@ _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
     "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
 )
+# A context keeps these apart from the same words in other catalogues (humanize spells "two" إثنان).
 _DIGIT_WORDS = (
-    gettext_lazy("zero"),
-    gettext_lazy("one"),
-    gettext_lazy("two"),
-    gettext_lazy("three"),
-    gettext_lazy("four"),
-    gettext_lazy("five"),
-    gettext_lazy("six"),
-    gettext_lazy("seven"),
-    gettext_lazy("eight"),
-    gettext_lazy("nine"),
+    pgettext_lazy("spelled-out digit", "zero"),
+    pgettext_lazy("spelled-out digit", "one"),
+    pgettext_lazy("spelled-out digit", "two"),
+    pgettext_lazy("spelled-out digit", "three"),
+    pgettext_lazy("spelled-out digit", "four"),
+    pgettext_lazy("spelled-out digit", "five"),
+    pgettext_lazy("spelled-out digit", "six"),
+    pgettext_lazy("spelled-out digit", "seven"),
+    pgettext_lazy("spelled-out digit", "eight"),
+    pgettext_lazy("spelled-out digit", "nine"),
 )
 
 

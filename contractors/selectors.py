@@ -35,6 +35,8 @@ class PeriodOptions:
     available: list[int]
     # Years already covered: by the permit's own validity or by a renewal requested or issued.
     unavailable: list[int]
+    # Of those, the years held by a renewal request (under way or issued).
+    held: list[int]
 
 
 def renewal_candidate_years(*, today: dt.date | None = None) -> list[int]:
@@ -58,7 +60,7 @@ def renewal_periods(*, permit: Permit, today: dt.date | None = None) -> PeriodOp
     available, unavailable = [], []
     for year in candidates:
         (unavailable if year in held or period_is_covered(permit=permit, year=year) else available).append(year)
-    return PeriodOptions(available=available, unavailable=unavailable)
+    return PeriodOptions(available=available, unavailable=unavailable, held=sorted(held))
 
 
 def renewal_track(*, reference: str, phone: str) -> RenewalRequest | None:

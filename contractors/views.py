@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -100,7 +99,7 @@ def _permit_json(permit: Permit) -> dict:
     }
 
 
-def _renewal_form(request, *, permit: Permit, data=None, years=None) -> RenewalForm:
+def _renewal_form(request, *, permit: Permit | None, data=None, years=None) -> RenewalForm:
     if years is None:
         years = renewal_periods(permit=permit).available
     initial = {}
@@ -121,7 +120,7 @@ def _render_page(request, *, lookup_form, permit=None, renewal_form=None, outcom
         "permit": permit,
         "renewal_form": renewal_form,
         # Without a permit yet, step 2 is rendered hidden and empty: renew.js fills and shows it.
-        "form_for_step2": renewal_form or RenewalForm(session=request.session, years=[]),
+        "form_for_step2": renewal_form or _renewal_form(request, permit=None, years=[]),
         "outcome": outcome,
         "challenge": challenge,
         "template_found": {"found": True, "permit": {}, "message": ""},
@@ -150,11 +149,16 @@ def _outcome(permit: Permit | None) -> dict:
         return outcome
     periods = renewal_periods(permit=permit)
     outcome["years"], outcome["unavailable_years"] = periods.available, periods.unavailable
-    if periods.unavailable:
-        outcome["message"] = _("Already renewed, or a renewal is under way, for: %(years)s.") % {
-            "years": " / ".join(map(str, periods.unavailable))
-        }
     outcome["renewable"] = bool(periods.available)
+    if not periods.available:
+        outcome["message"] = _(
+            "This permit cannot be renewed now: it is already valid, renewed or being renewed for %(years)s."
+        ) % {"years": " / ".join(map(str, periods.unavailable))}
+    elif periods.held:
+        # A year the permit itself still covers needs no word; one taken by a request does.
+        outcome["message"] = _("A renewal is already under way or issued for %(years)s.") % {
+            "years": " / ".join(map(str, periods.held))
+        }
     return outcome
 
 
@@ -324,8 +328,10 @@ def _followed(request, reference: str) -> RenewalRequest | None:
 def track_detail(request, reference):
     renewal = _followed(request, reference)
     if renewal is None:
-        # Whether the reference exists or not, the visitor proves it with the phone number first.
-        return redirect(f"{reverse('contractors:track')}?reference={reference}")
+        # Not this visitor's (or not proven yet): 404 whether the reference exists or not, with the
+        # form where a person who made the request proves it with the phone number.
+        form = TrackForm(initial={"reference": reference[:20]})
+        return render(request, "contractors/track.html", {"form": form}, status=404)
     events = renewal.events.select_related("actor").order_by("created_at", "pk")
     context = {"renewal": renewal, "events": events, "document": renewal.renewed_permit()}
     return render(request, "contractors/track_detail.html", context)

@@ -2,11 +2,20 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from contractors.models import Contractor, Permit
 from contractors.tests.factories import ContractorFactory, PermitFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reports are asserted in English; the portal's default language (Arabic) is tested elsewhere."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = "contractor_number,name_ar,name_en,classification,phone,permit_number,permit_year,kind,site,valid_from,valid_until,status\n"
 GOOD = (
@@ -99,6 +108,13 @@ def test_missing_columns_stop_the_command(tmp_path):
         call_command("import_contractors", str(path), stdout=StringIO(), stderr=StringIO())
 
 
+def test_the_report_is_in_arabic_by_default(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("number,name\n1,x\n", encoding="utf-8")
+    with translation.override("ar"), pytest.raises(CommandError, match="أعمدة ناقصة"):
+        call_command("import_contractors", str(path), stdout=StringIO(), stderr=StringIO())
+
+
 def test_arabic_indic_digits_and_a_bom_are_accepted(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_text(
@@ -113,3 +129,14 @@ def test_arabic_indic_digits_and_a_bom_are_accepted(tmp_path):
         "33",
         2026,
     )
+
+
+def test_the_demo_register_loads_once_with_a_cancelled_and_an_expired_permit():
+    from contractors import demo
+
+    demo.load(stdout=StringIO())
+    counts = (Contractor.objects.count(), Permit.objects.count())
+    demo.load(stdout=StringIO())
+
+    assert (Contractor.objects.count(), Permit.objects.count()) == counts == (3, 6)
+    assert set(Permit.objects.values_list("status", flat=True)) == {"active", "expired", "cancelled"}

@@ -2,12 +2,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.tests.factories import PermitFactory, RenewalRequestFactory
-from contractors.workflow import renewal_approve, renewal_default_period, renewal_submit
+from contractors.workflow import RenewalRefusedError, renewal_approve, renewal_default_period, renewal_submit
 from payments.constants import BillStatus
 from payments.testing import pay_bill
 from services.deadlines import deadlines_sweep
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def _approved(permit, staff, **kwargs):
     renewal = RenewalRequestFactory(permit=permit, **kwargs)
     start, end = renewal_default_period(renewal=renewal)
-    return renewal_approve(renewal=renewal, staff=staff, approved_from=start, approved_until=end, fee=Decimal("150.000"))
+    return renewal_approve(
+        renewal=renewal, staff=staff, approved_from=start, approved_until=end, fee=Decimal("150.000")
+    )
 
 
 def test_paying_the_bill_issues_the_renewed_permit_and_extends_it(frozen, permit, staff):
@@ -49,6 +52,23 @@ def test_the_renewed_permit_verifies_publicly(client, frozen, permit, staff):
     page = client.get(f"/verify/{document.code}/").content.decode()
 
     assert permit.contractor.name_ar in page and "2027-12-31" in page
+
+
+def test_a_permit_renewed_for_a_year_cannot_be_renewed_for_it_again(client, frozen, permit, staff):
+    renewal = _approved(permit, staff)
+    pay_bill(renewal.bill)
+
+    with pytest.raises(RenewalRefusedError) as refused:
+        renewal_submit(permit=permit, period_year=2027, reason="مرة أخرى", phone="+962791112233")
+    data = client.post(
+        reverse("contractors:lookup"),
+        {"contractor_number": "55501", "permit_number": "8841", "permit_year": "2026"},
+        HTTP_ACCEPT="application/json",
+    ).json()
+
+    assert refused.value.code == "period_taken"
+    assert data["found"] and not data["renewable"] and data["unavailable_years"] == [2026, 2027]
+    assert "2027" in data["message"] and "captcha" not in data
 
 
 def test_a_replayed_payment_issues_nothing_more(frozen, permit, staff):

@@ -124,6 +124,22 @@ def test_a_permit_already_renewed_for_every_offered_year_cannot_be_asked_again(c
     assert "2027" in data["message"]
 
 
+def test_a_year_the_permit_still_covers_needs_no_warning(client, frozen, permit):
+    data = _lookup(client, **JSON).json()
+
+    assert data["renewable"] and data["years"] == [2027] and data["unavailable_years"] == [2026]
+    assert data["message"] == ""
+
+
+def test_a_year_taken_by_another_request_is_mentioned_while_the_next_is_offered(client, frozen):
+    expired = PermitFactory(expired=True, number="77", contractor__number="700")  # ran out at the end of 2025
+    RenewalRequestFactory(permit=expired, period_year=2026)
+
+    data = _lookup(client, contractor="700", number="77", year="2025", **JSON).json()
+
+    assert data["renewable"] and data["years"] == [2027] and "2026" in data["message"]
+
+
 def test_format_errors_are_reported_on_their_fields(client, frozen):
     response = _lookup(client, contractor="abc", year="20", **JSON)
 
@@ -140,6 +156,26 @@ def test_lookups_are_rate_limited_per_ip(client, frozen, permit, settings):
     assert blocked.status_code == 429 and "error" in blocked.json()
     # Another address is not affected.
     assert _lookup(client, REMOTE_ADDR="10.1.2.3", **JSON).status_code == 200
+
+
+def test_once_blocked_a_right_lookup_is_refused_like_a_wrong_one(client, frozen, permit, settings):
+    settings.CONTRACTORS_RATES = {"lookup": ("2/m",)}
+    for i in range(2):
+        _lookup(client, contractor=f"9{i}", **JSON)
+
+    right, wrong = _lookup(client, **JSON), _lookup(client, contractor="99999", **JSON)
+
+    assert right.status_code == wrong.status_code == 429 and right.json() == wrong.json()
+    assert "شركة النشامى" not in right.content.decode()
+
+
+def test_a_blocked_lookup_without_javascript_gets_a_page_saying_so(client, frozen, permit, settings):
+    settings.CONTRACTORS_RATES = {"lookup": ("1/m",)}
+    _lookup(client, contractor="90")
+
+    response = _lookup(client)
+
+    assert response.status_code == 429 and "<html" in response.content.decode()
 
 
 def test_lookup_needs_the_csrf_token(frozen, permit):
@@ -202,6 +238,25 @@ def test_an_expired_code_is_refused(client, permit, captcha_answer):
     assert response.status_code == 200 and not RenewalRequest.objects.exists()
 
 
+def test_submitting_is_rate_limited_so_codes_cannot_be_guessed(client, frozen, permit, captcha_answer, settings):
+    settings.CONTRACTORS_RATES = {"submit": ("2/m",)}
+    _lookup(client)
+    for guess in ("11111", "22222"):
+        client.get(reverse("contractors:renew"))  # a fresh code each time
+        assert _submit(client, guess).status_code == 200
+
+    client.get(reverse("contractors:renew"))
+    response = _submit(client, captcha_answer)
+
+    assert response.status_code == 429 and not RenewalRequest.objects.exists()
+
+
+def test_the_captcha_picture_refresh_is_rate_limited(client, frozen, settings):
+    settings.CONTRACTORS_RATES = {"captcha": ("2/m",)}
+    url = reverse("contractors:captcha")
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_submitting_needs_a_lookup_first(client, frozen, permit, captcha_answer):
     response = _submit(client, captcha_answer)
 
@@ -230,6 +285,15 @@ def test_a_logged_in_person_sees_the_request_in_my_applications(client, frozen, 
     assert renewal.applicant == user and not renewal.submitted_anonymously
     page = client.get(reverse("services:my-applications")).content.decode()
     assert renewal.reference in page
+
+
+def test_a_logged_in_persons_mobile_is_offered_before_the_look_up(client, frozen, user):
+    client.force_login(user)
+
+    page = client.get(reverse("contractors:renew")).content.decode()
+
+    # Step 2 is hidden until renew.js shows it; it already carries the account's mobile.
+    assert f'value="0{user.mobile[4:]}"' in page
 
 
 def test_the_new_code_button_keeps_what_was_typed_without_javascript(client, frozen, permit):
@@ -265,7 +329,8 @@ def test_a_wrong_phone_shows_nothing_of_the_request(client, frozen, permit):
 
     assert response.status_code == 200 and renewal.permit.contractor.name_ar not in response.content.decode()
     detail = client.get(reverse("contractors:track-detail", kwargs={"reference": renewal.reference}))
-    assert detail.status_code == 302 and detail["Location"].startswith(TRACK)
+    assert detail.status_code == 404 and renewal.permit.contractor.name_ar not in detail.content.decode()
+    assert f'value="{renewal.reference}"' in detail.content.decode()  # the form to prove it with the phone
 
 
 def test_tracking_is_rate_limited(client, frozen, permit, settings):
@@ -285,7 +350,7 @@ def test_another_users_request_is_not_shown_to_a_logged_in_person(client, frozen
 
     response = client.get(reverse("contractors:track-detail", kwargs={"reference": renewal.reference}))
 
-    assert response.status_code == 302
+    assert response.status_code == 404
 
 
 def test_the_owner_sees_their_request_without_the_phone(client, frozen, permit, user):

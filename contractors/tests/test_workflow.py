@@ -3,6 +3,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from contractors.constants import RenewalStatus
@@ -109,8 +110,9 @@ def test_the_database_allows_one_renewal_per_permit_and_period(frozen, permit):
 def test_refusal_needs_a_reason_and_tells_the_applicant(frozen, permit, staff):
     renewal = RenewalRequestFactory(permit=permit, phone="+962779999999")
 
-    with pytest.raises(Exception, match="reason"):
+    with pytest.raises(ValidationError) as empty:
         renewal_refuse(renewal=renewal, staff=staff, reason="  ")
+    assert empty.value.code == "reason" and "سبب الرفض" in empty.value.messages[0]
 
     renewal_refuse(renewal=renewal, staff=staff, reason="التصريح عليه مخالفات غير مسددة")
 
@@ -152,7 +154,7 @@ def test_approval_bills_the_fee_and_sends_the_e_payment_number(frozen, permit, s
 
 def test_approval_must_extend_the_permit_and_charge_a_positive_fee(frozen, permit, staff):
     renewal = RenewalRequestFactory(permit=permit, period_year=2027)
-    with pytest.raises(Exception, match="beyond"):
+    with pytest.raises(ValidationError) as short:
         renewal_approve(
             renewal=renewal,
             staff=staff,
@@ -160,7 +162,8 @@ def test_approval_must_extend_the_permit_and_charge_a_positive_fee(frozen, permi
             approved_until=dt.date(2026, 12, 1),
             fee=Decimal("10"),
         )
-    with pytest.raises(Exception, match="positive"):
+    assert short.value.code == "dates"
+    with pytest.raises(ValidationError) as free:
         renewal_approve(
             renewal=renewal,
             staff=staff,
@@ -168,6 +171,7 @@ def test_approval_must_extend_the_permit_and_charge_a_positive_fee(frozen, permi
             approved_until=dt.date(2027, 12, 31),
             fee=Decimal("0"),
         )
+    assert free.value.code == "fee"
     renewal.refresh_from_db()
     assert renewal.status == RenewalStatus.SUBMITTED and renewal.bill is None
 
@@ -175,10 +179,11 @@ def test_approval_must_extend_the_permit_and_charge_a_positive_fee(frozen, permi
 def test_a_decided_request_cannot_be_decided_again(frozen, permit, staff):
     renewal = RenewalRequestFactory(permit=permit)
     _approve(renewal, staff)
-    with pytest.raises(Exception, match="awaiting review"):
+    with pytest.raises(ValidationError) as refused:
         renewal_refuse(renewal=renewal, staff=staff, reason="متأخر")
-    with pytest.raises(Exception, match="awaiting review"):
+    with pytest.raises(ValidationError) as approved:
         _approve(renewal, staff)
+    assert refused.value.code == approved.value.code == "status"
 
 
 @pytest.mark.django_db(transaction=True)
