@@ -36,7 +36,17 @@ class ApplicationEventInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = False
-    fields = ("created_at", "from_label", "to_label", "actor", "actor_kind", "reason", "public_note", "internal_note")
+    fields = (
+        "created_at",
+        "from_label",
+        "to_label",
+        "actor",
+        "actor_kind",
+        "reason",
+        "public_note",
+        "internal_note",
+        "deadline_at",
+    )
     readonly_fields = fields
     ordering = ("created_at", "pk")
     verbose_name = _("event")

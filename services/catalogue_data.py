@@ -9,18 +9,27 @@ slip is mended and nothing else is changed: الرميز/التميز → الر
 "بعد الموافقة" → "بعدم الموافقة" where the sentence is about a refusal. Footnote marks are dropped.
 Seed 001 (the driving-licence user guide) adds the by-licence inquiry to the violations card (000):
 one service covers both. Seed 003 is a user guide, not a card: the contractor entry keeps its steps
-and fills the review/billing steps from the design. List-like fields hold one item per line.
+and fills the review/billing steps, the partner and the payment deadline from the design and the
+contractors app (contractors.constants.PAYMENT_DAYS); it says plainly that the guide sets no standard
+time rather than inventing one. List-like fields hold one item per line.
+
+Which page starts a service (``Service.start_url_name``) is not catalogue data: each service's app sets
+it in its own migration and demo, and loading the catalogue never touches it (it once reset the
+accident and contractor start buttons whenever a later services migration reloaded the catalogue).
 """
 
 _AMMAN_WEBSITE_AR = "الموقع الالكتروني للأمانة www.amman.jo"
 _AMMAN_WEBSITE_EN = "The municipality's website www.amman.jo"
+# Cards 002 and 004 and guide 003 name no hours: their only channel is the website, open around the
+# clock, while the departments act on requests on working days (as their standard times say).
+_ONLINE_HOURS_AR = "على مدار 24 ساعة عبر الموقع الالكتروني، وتتم معالجة الطلبات خلال أيام العمل الرسمية"
+_ONLINE_HOURS_EN = "24 hours a day on the website; requests are processed on working days"
 
 CATALOGUE: list[dict] = [
     {
         "slug": "traffic-violations",
         "order": 1,
         "kind": "inquiry",
-        "start_url_name": "",
         "name_ar": "طلب الاستعلام ودفع مخالفات السير والسوق",
         "name_en": "Traffic and driving-licence violations: inquiry and payment",
         "description_ar": (
@@ -128,7 +137,6 @@ CATALOGUE: list[dict] = [
         "slug": "accident-claim-release",
         "order": 2,
         "kind": "procedure",
-        "start_url_name": "",
         "name_ar": "كف طلب عن حادث سير",
         "name_en": "Accident claim release",
         "description_ar": (
@@ -145,8 +153,8 @@ CATALOGUE: list[dict] = [
         "beneficiaries_en": "Citizens and residents (people who caused traffic accidents that damaged municipal property)",
         "channels_ar": _AMMAN_WEBSITE_AR,
         "channels_en": _AMMAN_WEBSITE_EN,
-        "hours_ar": "",
-        "hours_en": "",
+        "hours_ar": _ONLINE_HOURS_AR,
+        "hours_en": _ONLINE_HOURS_EN,
         "standard_time_ar": "3 - 5 أيام عمل",
         "standard_time_en": "3 to 5 working days",
         "standard_minutes": None,
@@ -244,7 +252,6 @@ CATALOGUE: list[dict] = [
         "slug": "contractor-permit-renewal",
         "order": 3,
         "kind": "procedure",
-        "start_url_name": "",
         "name_ar": "تجديد تصريح مقاولين",
         "name_en": "Contractor permit renewal",
         "description_ar": (
@@ -261,10 +268,10 @@ CATALOGUE: list[dict] = [
         "beneficiaries_en": "Businesses: contractors",
         "channels_ar": "الموقع الالكتروني للأمانة www.amman.jo او www.ammancity.gov.jo",
         "channels_en": "The municipality's website www.amman.jo or www.ammancity.gov.jo",
-        "hours_ar": "",
-        "hours_en": "",
-        "standard_time_ar": "",
-        "standard_time_en": "",
+        "hours_ar": _ONLINE_HOURS_AR,
+        "hours_en": _ONLINE_HOURS_EN,
+        "standard_time_ar": "غير محدد في دليل الخدمة",
+        "standard_time_en": "Not set in the service guide",
         "standard_minutes": None,
         "standard_working_days": None,
         "fees_ar": "رسوم تجديد التصريح، تحدد بعد مراجعة الطلب",
@@ -296,10 +303,10 @@ CATALOGUE: list[dict] = [
                 "Once paid, the renewed permit is issued",
             ]
         ),
-        "partners_ar": "",
-        "partners_en": "",
-        "notes_ar": "",
-        "notes_en": "",
+        "partners_ar": "إي فواتيركم: تحصيل رسوم التجديد برقم الدفع الالكتروني",
+        "partners_en": "eFAWATEERcom: collects the renewal fee with the e-payment number",
+        "notes_ar": "في حال عدم دفع رسوم التجديد خلال (7) سبعة أيام من الموافقة على الطلب، يتم الغاء الطلب.",
+        "notes_en": "If the renewal fee is not paid within seven (7) days of the approval, the request is cancelled.",
         "documents": [
             {
                 "name_ar": "تصريح المقاول",
@@ -316,7 +323,6 @@ CATALOGUE: list[dict] = [
         "slug": "profession-licence-splitting",
         "order": 4,
         "kind": "procedure",
-        "start_url_name": "",
         "name_ar": "تجزئة رخصة مهن",
         "name_en": "Profession licence splitting",
         "description_ar": (
@@ -346,8 +352,8 @@ CATALOGUE: list[dict] = [
         "beneficiaries_en": "Individuals (citizens, residents).\nBusinesses.\nGovernment sector.",
         "channels_ar": _AMMAN_WEBSITE_AR,
         "channels_en": _AMMAN_WEBSITE_EN,
-        "hours_ar": "",
-        "hours_en": "",
+        "hours_ar": _ONLINE_HOURS_AR,
+        "hours_en": _ONLINE_HOURS_EN,
         "standard_time_ar": "٣ أيام عمل",
         "standard_time_en": "3 working days",
         "standard_minutes": None,

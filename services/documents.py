@@ -156,6 +156,10 @@ def document_issue(
                 if IssuedDocument.objects.filter(code=code).exists():
                     continue
                 raise
+            except Exception:
+                # No row, no file: a PDF nobody can look up would stay in private storage for ever.
+                document.pdf.delete(save=False)
+                raise
             return document
     raise RuntimeError("could not allocate a unique verification code")
 

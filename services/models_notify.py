@@ -108,13 +108,25 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When the latest attempt claimed the message, and when the next one is due after a failure: the
+    # recovery sweep (services.notifications.notifications_recover) finds messages whose task was lost.
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created"),
+            # The recovery sweep reads only the few unfinished messages.
+            models.Index(
+                fields=["status", "created_at"],
+                name="notif_unfinished",
+                condition=models.Q(status__in=["queued", "sending"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from services.models_notify import Notification
@@ -96,7 +97,7 @@ def notification_send(*, notification_id: int, backend=None) -> SendOutcome:
     """One attempt at sending a queued notification. Safe to call any number of times, concurrently."""
     # The claim: only one caller moves queued -> sending; everybody else finds nothing to do.
     claimed = Notification.objects.filter(pk=notification_id, status=Notification.Status.QUEUED).update(
-        status=Notification.Status.SENDING, attempts=F("attempts") + 1
+        status=Notification.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=timezone.now()
     )
     if not claimed:
         return SendOutcome("skipped")
@@ -111,7 +112,11 @@ def notification_send(*, notification_id: int, backend=None) -> SendOutcome:
         return _record_failure(notification, error=f"{type(exc).__name__}: {exc}", permanent=False)
 
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-        status=Notification.Status.SENT, provider_id=provider_id or "", sent_at=timezone.now(), last_error=""
+        status=Notification.Status.SENT,
+        provider_id=provider_id or "",
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
     )
     return SendOutcome("sent", attempts=notification.attempts)
 
@@ -120,10 +125,72 @@ def _record_failure(notification: Notification, *, error: str, permanent: bool) 
     attempts = notification.attempts
     final = permanent or attempts >= sms_max_attempts()
     status = Notification.Status.FAILED if final else Notification.Status.QUEUED
+    delay = 0 if final else sms_retry_delay(attempts)
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-        status=status, last_error=error[:500]
+        status=status,
+        last_error=error[:500],
+        next_attempt_at=None if final else timezone.now() + timedelta(seconds=delay),
     )
     if final:
         logger.warning("SMS %s failed after %s attempt(s): %s", notification.pk, attempts, error)
         return SendOutcome("failed", attempts=attempts)
-    return SendOutcome("retry", attempts=attempts, delay=sms_retry_delay(attempts))
+    return SendOutcome("retry", attempts=attempts, delay=delay)
+
+
+# A message still queued this long after its attempt was due lost its task (broker restarted, enqueue
+# failed after the commit); one "sending" this long lost its worker in the middle of the attempt.
+SMS_RECOVER_AFTER = timedelta(minutes=10)
+SMS_RECOVER_BATCH = 500
+
+
+@dataclass
+class RecoverResult:
+    requeued: int = 0
+    abandoned: int = 0
+
+    def as_dict(self) -> dict:
+        return {"requeued": self.requeued, "abandoned": self.abandoned}
+
+
+def notifications_recover(*, now=None, batch_size: int = SMS_RECOVER_BATCH) -> RecoverResult:
+    """Give lost messages back to the queue; mark the ones interrupted mid-send as failed.
+
+    Called by the ``services.tasks.notifications_recover_sweep`` beat task. Requeueing is always safe:
+    the claim in :func:`notification_send` lets only one run send. A message left "sending" is not
+    retried, because the gateway may already have delivered it and a message is never sent twice;
+    it is marked failed (the person still has it in the inbox, and staff see why in the admin).
+    """
+    now = now or timezone.now()
+    cutoff = now - SMS_RECOVER_AFTER
+    result = RecoverResult()
+
+    lost = Q(next_attempt_at__isnull=True, created_at__lte=cutoff) | Q(next_attempt_at__lte=cutoff)
+    lost_ids = list(
+        Notification.objects.filter(lost, status=Notification.Status.QUEUED)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    for notification_id in lost_ids:
+        # Pushed forward first, so that the next sweep does not queue it again while this task waits.
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.QUEUED).update(next_attempt_at=now)
+        _enqueue(notification_id)
+        result.requeued += 1
+
+    interrupted = Q(last_attempt_at__lte=cutoff) | Q(last_attempt_at__isnull=True, created_at__lte=cutoff)
+    result.abandoned = Notification.objects.filter(
+        Q(
+            pk__in=Notification.objects.filter(interrupted, status=Notification.Status.SENDING).values("pk")[
+                :batch_size
+            ]
+        ),
+        status=Notification.Status.SENDING,
+    ).update(
+        status=Notification.Status.FAILED,
+        last_error="The sending was interrupted; delivery is unknown, so it is not sent again.",
+        next_attempt_at=None,
+    )
+    if result.requeued or result.abandoned:
+        logger.warning(
+            "SMS recovery: %s requeued, %s interrupted ones marked failed.", result.requeued, result.abandoned
+        )
+    return result

@@ -27,3 +27,11 @@ def deadline_sweep() -> dict:
     from services.deadlines import deadlines_sweep
 
     return deadlines_sweep().as_dict()
+
+
+@shared_task(acks_late=False)
+def notifications_recover_sweep() -> dict:
+    """Every five minutes (CELERY_BEAT_SCHEDULE): requeue messages whose task was lost, close interrupted ones."""
+    from services.notifications import notifications_recover
+
+    return notifications_recover().as_dict()

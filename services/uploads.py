@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -182,10 +183,69 @@ def _parse_pdf(data: bytes) -> None:
             )
         if len(reader.pages) == 0:
             raise ValidationError(_("The PDF file has no pages."), code="no_pages")
+        if _pdf_has_active_content(reader, data):
+            raise ValidationError(
+                _(
+                    "The PDF file contains scripts or attached files, which are not accepted. "
+                    "Print or scan it to a new PDF and upload that."
+                ),
+                code="active_content",
+            )
     except ValidationError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
         raise damaged from None
+
+
+# Names that make a PDF act (scripts, launching programs, forms that post) or carry other files.
+_PDF_ACTIVE_NAMES = frozenset(
+    {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/SubmitForm"}
+    | {"/ImportData", "/GoToE"}
+)
+# The longer names also as raw bytes, for objects pypdf's view of the file does not reach (short ones
+# such as /JS would turn up by chance in megabytes of compressed image data).
+_PDF_ACTIVE_RE = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFiles?|RichMedia)(?![A-Za-z0-9#])")
+_PDF_MAX_OBJECTS = 200_000
+
+
+def _pdf_has_active_content(reader, data: bytes) -> bool:
+    """Whether the PDF carries JavaScript, launch actions, embedded files or XFA forms.
+
+    Scanned letters and sketches need none of these; they are how PDFs carry malware. The walk starts
+    at the trailer and follows every reference (object streams included, where a byte scan sees
+    nothing); names are compared decoded, so ``/J#61vaScript`` is caught too.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    if _PDF_ACTIVE_RE.search(data):
+        return True
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        visited += 1
+        if visited > _PDF_MAX_OBJECTS:
+            # Nothing a person scans has this many objects: too complex to vouch for.
+            return True
+        if isinstance(obj, DictionaryObject):
+            for name, value in obj.items():
+                if name in _PDF_ACTIVE_NAMES:
+                    return True
+                if name == "/S" and isinstance(value, NameObject) and value in _PDF_ACTIVE_NAMES:
+                    return True
+                if name == "/Parent":
+                    continue  # the page tree is reached from /Root already
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return False
 
 
 _EXTENSIONS = {"pdf": {".pdf"}, "jpeg": {".jpg", ".jpeg", ".jpe"}, "png": {".png"}}

@@ -32,115 +32,201 @@ def events_append_only_reverse(apps, schema_editor):
         schema_editor.execute(DROP_APPEND_ONLY_SQL, params=None)
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('services', '0003_notifications'),
+        ("accounts", "0001_initial"),
+        ("services", "0003_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=12, unique=True, verbose_name='reference number')),
-                ('kind', models.CharField(db_index=True, editable=False, max_length=40, verbose_name='service kind')),
-                ('status', models.CharField(db_index=True, max_length=40, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('deadline_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='deadline')),
-                ('deadline_action', models.CharField(blank=True, max_length=40, verbose_name='when the deadline passes, move to')),
-                ('deadline_reason', models.CharField(blank=True, max_length=300, verbose_name='deadline reason')),
-                ('deadline_set_at', models.DateTimeField(blank=True, null=True, verbose_name='deadline set at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to=settings.AUTH_USER_MODEL, verbose_name='applicant')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accounts.organisation', verbose_name='on behalf of')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='services.service', verbose_name='service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference",
+                    models.CharField(editable=False, max_length=12, unique=True, verbose_name="reference number"),
+                ),
+                ("kind", models.CharField(db_index=True, editable=False, max_length=40, verbose_name="service kind")),
+                ("status", models.CharField(db_index=True, max_length=40, verbose_name="status")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                ("deadline_at", models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="deadline")),
+                (
+                    "deadline_action",
+                    models.CharField(blank=True, max_length=40, verbose_name="when the deadline passes, move to"),
+                ),
+                ("deadline_reason", models.CharField(blank=True, max_length=300, verbose_name="deadline reason")),
+                ("deadline_set_at", models.DateTimeField(blank=True, null=True, verbose_name="deadline set at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="applicant",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="accounts.organisation",
+                        verbose_name="on behalf of",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="services.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=40, verbose_name='from status')),
-                ('to_status', models.CharField(max_length=40, verbose_name='to status')),
-                ('actor_kind', models.CharField(choices=[('citizen', 'Applicant'), ('staff', 'Municipality staff'), ('system', 'System')], max_length=10, verbose_name='by whom')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('public_note', models.TextField(blank=True, verbose_name='note to the applicant')),
-                ('internal_note', models.TextField(blank=True, verbose_name='internal note')),
-                ('deadline_at', models.DateTimeField(blank=True, null=True, verbose_name='deadline set')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='services.application', verbose_name='application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_status", models.CharField(blank=True, max_length=40, verbose_name="from status")),
+                ("to_status", models.CharField(max_length=40, verbose_name="to status")),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[("citizen", "Applicant"), ("staff", "Municipality staff"), ("system", "System")],
+                        max_length=10,
+                        verbose_name="by whom",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ("public_note", models.TextField(blank=True, verbose_name="note to the applicant")),
+                ("internal_note", models.TextField(blank=True, verbose_name="internal note")),
+                ("deadline_at", models.DateTimeField(blank=True, null=True, verbose_name="deadline set")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="time")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="services.application",
+                        verbose_name="application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application event',
-                'verbose_name_plural': 'application events',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "application event",
+                "verbose_name_plural": "application events",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationReminder',
+            name="ApplicationReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deadline_at', models.DateTimeField(verbose_name='deadline')),
-                ('offset_hours', models.PositiveSmallIntegerField(verbose_name='hours before the deadline')),
-                ('sent_at', models.DateTimeField(verbose_name='sent at')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='services.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("deadline_at", models.DateTimeField(verbose_name="deadline")),
+                ("offset_hours", models.PositiveSmallIntegerField(verbose_name="hours before the deadline")),
+                ("sent_at", models.DateTimeField(verbose_name="sent at")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="services.application"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline reminder',
-                'verbose_name_plural': 'deadline reminders',
+                "verbose_name": "deadline reminder",
+                "verbose_name_plural": "deadline reminders",
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', '-created_at'], name='application_org_created'),
+            model_name="application",
+            index=models.Index(fields=["organisation", "-created_at"], name="application_org_created"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['applicant', '-created_at'], name='application_applicant_created'),
+            model_name="application",
+            index=models.Index(fields=["applicant", "-created_at"], name="application_applicant_created"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', ''), _negated=True), name='application_kind_set'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", ""), _negated=True), name="application_kind_set"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status', ''), _negated=True), name='application_status_set'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", ""), _negated=True), name="application_status_set"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deadline_action', ''), ('deadline_at__isnull', True)), models.Q(('deadline_at__isnull', False), models.Q(('deadline_action', ''), _negated=True)), _connector='OR'), name='application_deadline_complete'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("deadline_action", ""), ("deadline_at__isnull", True)),
+                    models.Q(("deadline_at__isnull", False), models.Q(("deadline_action", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="application_deadline_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_at__isnull', True), ('deadline_at__isnull', True), _connector='OR'), name='application_closed_has_no_deadline'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closed_at__isnull", True), ("deadline_at__isnull", True), _connector="OR"),
+                name="application_closed_has_no_deadline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationevent',
-            constraint=models.CheckConstraint(condition=models.Q(('to_status', ''), _negated=True), name='application_event_to_status_set'),
+            model_name="applicationevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("to_status", ""), _negated=True), name="application_event_to_status_set"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationevent',
-            constraint=models.CheckConstraint(condition=models.Q(('actor_kind__in', ['citizen', 'staff', 'system'])), name='application_event_actor_kind_valid'),
+            model_name="applicationevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("actor_kind__in", ["citizen", "staff", "system"])),
+                name="application_event_actor_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationevent',
-            constraint=models.CheckConstraint(condition=models.Q(('actor__isnull', False), ('actor_kind', 'system'), _connector='OR'), name='application_event_actor_present'),
+            model_name="applicationevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("actor__isnull", False), ("actor_kind", "system"), _connector="OR"),
+                name="application_event_actor_present",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationreminder',
-            constraint=models.UniqueConstraint(fields=('application', 'deadline_at', 'offset_hours'), name='application_reminder_once'),
+            model_name="applicationreminder",
+            constraint=models.UniqueConstraint(
+                fields=("application", "deadline_at", "offset_hours"), name="application_reminder_once"
+            ),
         ),
         migrations.RunPython(events_append_only, events_append_only_reverse),
     ]

@@ -25,7 +25,6 @@ def test_catalogue_has_the_four_services_of_the_seed_cards(catalogue):
     assert catalogue["profession-licence-splitting"].standard_working_days == 3
     assert catalogue["profession-licence-splitting"].standard_time_ar == "٣ أيام عمل"
     for service in catalogue.values():
-        assert service.start_url_name == ""
         assert service.name_en and service.description_en and service.steps_en
         assert len(service.tr_lines("steps")) == len(service.steps_en.splitlines())
 
@@ -45,6 +44,14 @@ def test_loading_the_catalogue_twice_changes_nothing(catalogue):
     counts = (Service.objects.count(), ServiceDocument.objects.count())
     load_catalogue(Service, ServiceDocument)
     assert (Service.objects.count(), ServiceDocument.objects.count()) == counts == (4, 8)
+
+
+def test_loading_the_catalogue_keeps_the_start_page_an_app_set(catalogue):
+    # Regression: a later services migration reloaded the catalogue and blanked the accident and
+    # contractor start buttons that their apps' migrations had set.
+    Service.objects.filter(slug="accident-claim-release").update(start_url_name="home")
+    load_catalogue(Service, ServiceDocument)
+    assert Service.objects.get(slug="accident-claim-release").start_url_name == "home"
 
 
 def test_loading_the_catalogue_keeps_services_staff_added(catalogue):
@@ -100,11 +107,31 @@ def test_card_page_in_english(client, catalogue):
     assert "تجزئة رخصة مهن" not in html
 
 
-def test_card_hides_rows_the_card_does_not_fill(client, catalogue):
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_every_card_shows_every_fact_of_a_service_card(client, catalogue, slug, language):
+    client.cookies["django_language"] = language
+    html = client.get(catalogue[slug].get_absolute_url()).content.decode()
+    with translation.override(language):
+        for label in (
+            "Service type",
+            "Who can use it",
+            "Channels",
+            "Hours",
+            "Standard time",
+            "Fees",
+            "Required documents",
+            "Steps",
+            "Partners",
+        ):
+            assert str(translation.gettext(label)) in html, (slug, label)
+
+
+def test_card_hides_rows_a_service_does_not_fill(client, catalogue):
+    Service.objects.filter(slug="contractor-permit-renewal").update(partners_ar="", partners_en="", hours_ar="")
     html = client.get(catalogue["contractor-permit-renewal"].get_absolute_url()).content.decode()
-    with translation.override("ar"):
-        assert "الشركاء" not in html  # the contractor card names no partners
-        assert "وقت إنجاز الخدمة" not in html
+    assert "الشركاء" not in html
+    assert "أوقات تقديم الخدمة" not in html
 
 
 def test_unpublished_and_unknown_services_are_404(client, catalogue):
@@ -117,6 +144,7 @@ def test_unpublished_and_unknown_services_are_404(client, catalogue):
 def test_start_button_appears_once_the_service_names_its_page(client, catalogue):
     service = catalogue["traffic-violations"]
     url = service.get_absolute_url()
+    Service.objects.filter(pk=service.pk).update(start_url_name="")
     assert "ابدأ الخدمة" not in client.get(url).content.decode()
     Service.objects.filter(pk=service.pk).update(start_url_name="home")
     html = client.get(url).content.decode()

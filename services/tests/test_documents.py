@@ -281,3 +281,14 @@ def test_issued_document_rows_are_unique_by_code(issue):
     second = issue()
     assert first.code != second.code
     assert IssuedDocument.objects.count() == 2
+
+
+def test_a_document_that_cannot_be_registered_leaves_no_pdf_behind(issue, settings, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(IssuedDocument, "save", refuse)
+    with pytest.raises(RuntimeError):
+        issue()
+    private_root = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    assert not list(private_root.rglob("*.pdf"))

@@ -78,3 +78,11 @@ def test_inbox_query_count_does_not_grow_with_messages(client, user, demo_workfl
         response = client.get(reverse("services:inbox"))
     assert len(response.context["page"].object_list) == 20
     assert response.context["page"].has_next()
+
+
+def test_the_menu_leads_a_signed_in_person_to_the_inbox(client, user):
+    inbox = reverse("services:inbox")
+    assert f'href="{inbox}"' not in client.get(reverse("home")).content.decode()
+    client.force_login(user)
+    assert f'href="{inbox}"' in client.get(reverse("home")).content.decode()
+    assert f'href="{inbox}" aria-current="page"' in client.get(inbox).content.decode()

@@ -2,17 +2,21 @@ import base64
 import io
 import json
 import threading
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from celery.exceptions import Retry
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tests.factories import UserFactory
 from services.models import Notification
-from services.notifications import notification_send, notify, sms_retry_delay
+from services.notifications import notification_send, notifications_recover, notify, sms_retry_delay
 from services.sms_backends import ConsoleBackend, HttpBackend, SmsError
 from services.tasks import send_notification
 
@@ -235,3 +239,92 @@ def test_two_workers_racing_on_one_message_send_it_once():
         t.join()
     assert sorted(results) == ["sent", "skipped", "skipped", "skipped"]
     assert len(backend.calls) == 1
+
+
+# --- recovery of lost and interrupted messages -----------------------------------------------------
+
+RECOVER_NOW = timezone.make_aware(timezone.datetime(2026, 3, 1, 12, 0))
+
+
+def _stored_message(key, *, status=Notification.Status.QUEUED, minutes_ago=0, **fields):
+    with time_machine.travel(RECOVER_NOW - timedelta(minutes=minutes_ago), tick=False):
+        return Notification.objects.create(mobile="+962790000010", text="x", dedupe_key=key, status=status, **fields)
+
+
+def test_a_message_whose_task_was_lost_is_queued_again_and_sent_once(settings):
+    settings.SMS_BACKEND = "outbox"
+    lost = _stored_message("t:lost", minutes_ago=30)
+    fresh = _stored_message("t:fresh", minutes_ago=2)  # its task is probably still on its way
+    with time_machine.travel(RECOVER_NOW, tick=False):
+        result = notifications_recover()
+        again = notifications_recover()
+    assert result.as_dict() == {"requeued": 1, "abandoned": 0}
+    assert again.as_dict() == {"requeued": 0, "abandoned": 0}
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (lost.status, lost.attempts) == (Notification.Status.SENT, 1)
+    assert fresh.status == Notification.Status.QUEUED
+
+
+def test_a_message_waiting_for_its_backoff_is_left_to_its_retry():
+    waiting = _stored_message(
+        "t:backoff", minutes_ago=40, attempts=5, next_attempt_at=RECOVER_NOW + timedelta(minutes=20)
+    )
+    overdue = _stored_message(
+        "t:overdue", minutes_ago=90, attempts=5, next_attempt_at=RECOVER_NOW - timedelta(minutes=15)
+    )
+    with mock.patch("services.notifications._enqueue") as enqueue, time_machine.travel(RECOVER_NOW, tick=False):
+        assert notifications_recover().requeued == 1
+    enqueue.assert_called_once_with(overdue.pk)
+    waiting.refresh_from_db()
+    assert waiting.status == Notification.Status.QUEUED
+
+
+def test_a_failed_attempt_records_when_the_next_one_is_due(fake_gateway):
+    fake_gateway.answers = [(503, "busy")]
+    notification = _stored_message("t:due")
+    with time_machine.travel(RECOVER_NOW, tick=False):
+        outcome = notification_send(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert outcome.result == "retry"
+    assert notification.last_attempt_at == RECOVER_NOW
+    assert notification.next_attempt_at == RECOVER_NOW + timedelta(seconds=outcome.delay)
+
+
+def test_a_message_interrupted_while_sending_is_marked_failed_not_sent_again(fake_gateway):
+    stuck = _stored_message(
+        "t:stuck",
+        status=Notification.Status.SENDING,
+        minutes_ago=30,
+        attempts=1,
+        last_attempt_at=RECOVER_NOW - timedelta(minutes=30),
+    )
+    busy = _stored_message(
+        "t:busy",
+        status=Notification.Status.SENDING,
+        minutes_ago=1,
+        attempts=1,
+        last_attempt_at=RECOVER_NOW - timedelta(seconds=20),
+    )
+    with time_machine.travel(RECOVER_NOW, tick=False):
+        assert notifications_recover().as_dict() == {"requeued": 0, "abandoned": 1}
+        # The worker's task delivered again by the broker finds nothing to do.
+        assert send_notification.delay(stuck.pk).get() == "skipped"
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.status == Notification.Status.FAILED
+    assert "interrupted" in stuck.last_error
+    assert busy.status == Notification.Status.SENDING
+    assert fake_gateway.requests == []
+
+
+def test_the_beat_schedule_runs_the_sweeps_of_the_services_app():
+    from portal.celery import app
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
+    assert by_task["services.tasks.deadline_sweep"] == 60.0  # every minute
+    assert by_task["services.tasks.notifications_recover_sweep"] <= 600.0
+    app.loader.import_default_modules()
+    for task in ("services.tasks.deadline_sweep", "services.tasks.notifications_recover_sweep"):
+        assert task in app.tasks

@@ -10,7 +10,14 @@ from django.utils import translation
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from services.forms import PrivateFileField
 from services.models import Upload
-from services.tests.files import jpeg_bytes, pdf_bytes, png_bytes, uploaded
+from services.tests.files import (
+    jpeg_bytes,
+    pdf_bytes,
+    pdf_with_attachment_bytes,
+    pdf_with_javascript_bytes,
+    png_bytes,
+    uploaded,
+)
 from services.uploads import upload_check, upload_store
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +115,26 @@ def test_password_protected_pdf_is_refused():
     with pytest.raises(ValidationError) as exc:
         upload_check(file=uploaded("x.pdf", pdf_bytes(password="secret")))
     assert exc.value.code == "encrypted"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(pdf_with_javascript_bytes(), id="script-on-open"),
+        pytest.param(pdf_with_javascript_bytes(escaped=True), id="script-with-escaped-name"),
+        pytest.param(pdf_with_attachment_bytes(), id="attached-program"),
+    ],
+)
+def test_pdf_carrying_a_script_or_an_attached_file_is_refused_and_nothing_is_stored(settings, user, data):
+    with pytest.raises(ValidationError) as exc:
+        upload_store(file=uploaded("police-sketch.pdf", data, "application/pdf"), kind="k", applicant=user)
+    assert exc.value.code == "active_content"
+    with translation.override("en"):
+        assert "contains scripts or attached files" in _reason(exc)
+    with translation.override("ar"):
+        assert "نصوص برمجية" in _reason(exc)
+    assert Upload.objects.count() == 0
+    assert not list((Path(settings.STORAGES["private"]["OPTIONS"]["location"])).rglob("*.pdf"))
 
 
 def test_image_where_only_pdf_is_allowed_is_refused_naming_what_it_is():
