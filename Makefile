@@ -11,11 +11,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian's own python3 has no `venv`/ensurepip until python3-venv is installed.
 VENV_PACKAGE := $(shell $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 || echo python3-venv)
+# Node.js may come from elsewhere (NodeSource's nodejs bundles npm, and conflicts with Debian's npm):
+# ask apt for it only when there is no npm on the PATH. Defined before APT_PACKAGES, which `:=` expands now.
+NODE_PACKAGES := $(shell command -v npm >/dev/null 2>&1 || echo nodejs npm)
 APT_PACKAGES := fonts-noto-core fonts-hosny-amiri libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
 	gettext poppler-utils $(NODE_PACKAGES) $(VENV_PACKAGE)
-# Node.js may come from elsewhere (NodeSource's nodejs bundles npm, and conflicts with Debian's npm):
-# ask apt for it only when there is no npm on the PATH.
-NODE_PACKAGES := $(shell command -v npm >/dev/null 2>&1 || echo nodejs npm)
 APT_TEST_PACKAGES := chromium docker-compose
 # App folders keep their own catalogues; the project catalogue (locale/) is portal/ and templates/.
 APP_DIRS := $(filter-out portal,$(patsubst %/apps.py,%,$(wildcard */apps.py)))

@@ -77,3 +77,11 @@ def check_production(*, SECRET_KEY, ALLOWED_HOSTS):  # noqa: N803 - named after 
         )
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         raise ConfigError("Configuration error: ALLOWED_HOSTS must list the portal's host names when DEBUG is off.")
+
+
+def check_dependent(*, SMS_BACKEND, SMS_HTTP_URL):  # noqa: N803 - named after the settings they check
+    """Variables that another variable makes required, in any mode (a gateway with no address)."""
+    if SMS_BACKEND == "http" and not SMS_HTTP_URL:
+        raise ConfigError(
+            "Configuration error: environment variable SMS_HTTP_URL must be set when SMS_BACKEND is http."
+        )

@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from portal.envcheck import ConfigError, check_production, read_env
+from portal.envcheck import ConfigError, check_dependent, check_production, read_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "contractors",
     "licensing",
     "api",
+    "performance",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.MobileVerificationMiddleware",
+    # A view that raises Ratelimited (e.g. @ratelimit(block=True)) answers with RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -134,6 +137,7 @@ CELERY_TIMEZONE = "Asia/Amman"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "services.tasks.deadline_sweep", "schedule": 60.0},
+    "sms-recover": {"task": "services.tasks.notifications_recover_sweep", "schedule": 300.0},
     "bills-expire": {"task": "payments.tasks.bills_expire_sweep", "schedule": 300.0},
 }
 
@@ -269,8 +273,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-if not DEBUG:
-    try:
+try:
+    check_dependent(SMS_BACKEND=SMS_BACKEND, SMS_HTTP_URL=SMS_HTTP_URL)
+    if not DEBUG:
         check_production(SECRET_KEY=SECRET_KEY, ALLOWED_HOSTS=ALLOWED_HOSTS)
-    except ConfigError as exc:  # pragma: no cover - exercised by a subprocess test
-        raise SystemExit(str(exc)) from None
+except ConfigError as exc:  # pragma: no cover - exercised by subprocess tests (portal/tests/test_settings.py)
+    raise SystemExit(str(exc)) from None

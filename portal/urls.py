@@ -19,6 +19,7 @@ urlpatterns = [
     path("contractors/", include("contractors.urls")),
     path("licensing/", include("licensing.urls")),
     path("api/v1/", include("api.urls")),
+    path("performance/", include("performance.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

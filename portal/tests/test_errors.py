@@ -1,5 +1,7 @@
 import pytest
+from django.http import HttpResponse
 from django.urls import path
+from django_ratelimit.decorators import ratelimit
 
 from portal.urls import urlpatterns as portal_urlpatterns
 
@@ -8,8 +10,13 @@ def _boom(request):
     raise ZeroDivisionError("secret detail from deep inside")
 
 
-# A URLconf with one view that fails, on top of the portal's own (the handlers are looked up here).
-urlpatterns = [path("boom/", _boom), *portal_urlpatterns]
+@ratelimit(key="ip", rate="1/m", block=True)
+def _limited(request):
+    return HttpResponse("ok")
+
+
+# A URLconf with views that fail, on top of the portal's own (the handlers are looked up here).
+urlpatterns = [path("boom/", _boom), path("limited/", _limited), *portal_urlpatterns]
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
@@ -58,3 +65,20 @@ def test_404_in_english(client, settings):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_rate_limited_request_gets_translated_429_in_the_layout(client):
+    assert client.get("/limited/").status_code == 200
+    response = client.get("/limited/")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "طلبات كثيرة" in html
+    assert 'href="#main"' in html and "رؤيتنا" in html
+
+
+def test_429_in_english(client):
+    client.cookies["django_language"] = "en"
+    client.get("/limited/")
+    response = client.get("/limited/")
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode()

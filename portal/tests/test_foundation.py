@@ -87,3 +87,12 @@ def test_home_page_has_skip_link_header_and_footer_from_the_cards(client):
     assert "أمانة عمان الكبرى" in html
     assert "رؤيتنا" in html and "رسالتنا" in html
     assert "cdn" not in html.lower()
+
+
+def test_every_beat_schedule_entry_names_a_registered_task(settings):
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    assert settings.CELERY_BEAT_SCHEDULE
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, f"beat entry {name!r}: no task {entry['task']!r}"

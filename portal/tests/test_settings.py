@@ -22,6 +22,7 @@ _PORTAL_VARS = (
     "CELERY_TASK_ALWAYS_EAGER",
     "CACHE_KEY_PREFIX",
     "SMS_BACKEND",
+    "SMS_HTTP_URL",
     "SITE_URL",
     "LOG_LEVEL",
     "UPLOAD_MAX_BYTES",
@@ -106,6 +107,13 @@ def test_malformed_variable_stops_start_up_naming_it(name, value):
     assert result.returncode != 0
     assert f"Configuration error: environment variable {name}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_http_sms_gateway_without_its_address_stops_start_up_naming_it():
+    result = _manage("check", SMS_BACKEND="http")
+    assert result.returncode != 0
+    assert "SMS_HTTP_URL" in result.stderr and "Traceback" not in result.stderr
+    assert _manage("check", SMS_BACKEND="http", SMS_HTTP_URL="https://sms.example/send").returncode == 0
 
 
 def test_development_defaults_need_no_variables():
