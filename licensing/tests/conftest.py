@@ -1,0 +1,32 @@
+import pytest
+
+
+@pytest.fixture
+def staff(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(staff=True)
+
+
+@pytest.fixture
+def sms(db):
+    """The SMS texts stored for a request, oldest first (the outbox backend stores, never sends)."""
+    from services.models import Notification
+
+    def texts(application=None, *, user=None):
+        qs = Notification.objects.order_by("created_at", "pk")
+        if application is not None:
+            qs = qs.filter(application_id=application.pk)
+        if user is not None:
+            qs = qs.filter(recipient=user)
+        return list(qs.values_list("text", flat=True))
+
+    return texts
+
+
+@pytest.fixture
+def world(db):
+    """Bodies, professions, a holder with an active renewed licence, and three free future slots."""
+    from licensing.tests.factories import make_world
+
+    return make_world()
