@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accidents.constants import ClaimStatus
@@ -63,6 +63,27 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset.filter(status__in=statuses) if statuses else queryset
 
 
+class _SeenWithTheClaim:
+    """The case file's inlines are part of the claim: whoever may view the claim sees them.
+
+    Without this the admin asks for ``services.view_applicationevent`` (and the like), which the
+    department's group does not hold, and silently leaves the timeline, SMS and documents out.
+    """
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("accidents.view_accidentclaim")
+
+
+class ClaimTimelineInline(_SeenWithTheClaim, ApplicationEventInline):
+    # The workflow stores reasons as English msgids: show them in the reader's language.
+    fields = tuple("reason_text" if f == "reason" else f for f in ApplicationEventInline.fields)
+    readonly_fields = fields
+
+    @admin.display(description=_("Reason"))
+    def reason_text(self, event):
+        return gettext(event.reason) if event.reason else "-"
+
+
 class ValuationItemInline(admin.TabularInline):
     model = ValuationItem
     extra = 0
@@ -83,7 +104,7 @@ def _notification_inline():
     if not any(f.name == "application" for f in Notification._meta.get_fields()):
         return None
 
-    class NotificationInline(admin.TabularInline):
+    class NotificationInline(_SeenWithTheClaim, admin.TabularInline):
         model = Notification
         fk_name = "application"
         extra = 0
@@ -101,7 +122,7 @@ def _notification_inline():
     return NotificationInline
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(_SeenWithTheClaim, admin.TabularInline):
     model = IssuedDocument
     fk_name = "application"
     extra = 0
@@ -124,7 +145,7 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "party",
-        "plate",
+        "plate_display",
         "accident_date",
         "status_badge",
         "damage_amount",
@@ -174,7 +195,7 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             _("Vehicle and accident"),
             {
                 "fields": (
-                    "plate",
+                    "plate_display",
                     "registration_number",
                     "accident_date",
                     "accident_place",
@@ -223,7 +244,7 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
     )
 
     def get_inlines(self, request, obj):
-        inlines = [ValuationItemInline, ApplicationEventInline, DocumentInline]
+        inlines = [ValuationItemInline, ClaimTimelineInline, DocumentInline]
         notification_inline = _notification_inline()
         if notification_inline is not None:
             inlines.append(notification_inline)
@@ -249,6 +270,10 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             return f"{claim.organisation.name_ar} ({claim.applicant.display_name})"
         return claim.applicant.display_name
 
+    @admin.display(description=pgettext_lazy("vehicle plate", "Plate"))
+    def plate_display(self, claim):
+        return format_html('<span dir="ltr">{}</span>', claim.plate)
+
     @admin.display(description=_("Contact mobile"))
     def contact_mobile_display(self, claim):
         return format_html('<span dir="ltr">{}</span>', claim.contact_mobile)
@@ -259,7 +284,8 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             return "-"
         from django.utils import timezone
 
-        return f"{timezone.localtime(claim.deadline_at):%Y-%m-%d %H:%M} ({claim.deadline_reason})"
+        reason = gettext(claim.deadline_reason) if claim.deadline_reason else ""
+        return f"{timezone.localtime(claim.deadline_at):%Y-%m-%d %H:%M} ({reason})"
 
     @admin.display(description=_("What was damaged"))
     def damaged_property_display(self, claim):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accidents.constants import SERVICE_SLUG, Department, PaymentMethod, Unit
+from accidents.inputs import registration_normalise
 from accidents.models import AccidentClaim, InsuranceCompany, InsurancePolicy
 from accidents.workflow import (
     ClaimData,
@@ -92,7 +93,9 @@ def _letter(reference: str) -> SimpleUploadedFile:
 
 
 def _claim(*, party, report, plate, registration, insurer=None, policy="", days_ago, place, damaged, title):
-    existing = AccidentClaim.objects.filter(police_report_number=report).order_by("-pk").first()
+    # The workflow stores the report number normalised ("DEMO-2026-0001" -> "DEMO20260001"): look it up
+    # the same way, or a second run would submit the same report again and be refused.
+    existing = AccidentClaim.objects.filter(police_report_number=registration_normalise(report)).order_by("-pk").first()
     if existing is not None:
         return existing, False
     data = ClaimData(
@@ -169,7 +172,9 @@ def load(*, stdout):
         title="0002",
     )
     if new:
-        claim_value(claim=claim, lines=BARRIER, actor=staff, public_note="تم الكشف على الموقع من قبل دائرة هندسة المرور")
+        claim_value(
+            claim=claim, lines=BARRIER, actor=staff, public_note="تم الكشف على الموقع من قبل دائرة هندسة المرور"
+        )
     made += new
 
     # Valued, insurance expired: the company's bill waits for payment (pay it with efawateercom_pay).

@@ -93,6 +93,9 @@ class ClaimForm(forms.Form):
         self.fields["contact_mobile"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         for name in ("plate_code", "plate_number"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
+        # Numbers with letters and dashes read left to right even on the Arabic page.
+        for name in ("registration_number", "police_report_number", "policy_number", "contact_mobile"):
+            self.fields[name].widget.attrs["dir"] = "ltr"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -151,7 +154,9 @@ class LetterForm(forms.Form):
 
 
 class ValuationItemForm(forms.Form):
-    department = forms.ChoiceField(label=_("Department"), choices=Department.choices)
+    # A blank first choice: a line left untouched must post nothing, or the formset would take the
+    # browser's pre-selected first department for a half-filled line and refuse the whole valuation.
+    department = forms.ChoiceField(label=_("Department"), choices=[("", "---------"), *Department.choices])
     description = forms.CharField(label=_("Item"), max_length=200)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=9, decimal_places=2)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.PIECE)

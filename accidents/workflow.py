@@ -546,7 +546,7 @@ def claim_letter_decide(*, claim: AccidentClaim, actor, valid: bool, reason: str
 # --- step 11: release, payment hook, cancellation, deadlines -------------------------------------
 
 
-def _release(*, claim: AccidentClaim, actor, actor_kind: str, reason) -> None:
+def _release(*, claim: AccidentClaim, actor, actor_kind: str, reason, internal_note: str = "") -> None:
     claim.released_at = timezone.now()
     claim.save(update_fields=["released_at"])
     application_transition(
@@ -555,6 +555,7 @@ def _release(*, claim: AccidentClaim, actor, actor_kind: str, reason) -> None:
         actor=actor,
         actor_kind=actor_kind,
         reason=reason,
+        internal_note=internal_note,
         sms=(SMS_RELEASED, {"plate": claim.plate}),
     )
     claim_id = claim.pk
@@ -586,7 +587,9 @@ def claim_bill_paid(bill, payment) -> None:
         claim=claim,
         actor=None,
         actor_kind=ACTOR_SYSTEM,
-        reason=_("The damage was paid (e-payment number %(number)s)") % {"number": bill.billing_number},
+        # A msgid (shown in each reader's language); the bill's number is on the claim's page already.
+        reason=_("The damage was paid"),
+        internal_note=f"bill {bill.billing_number}",
     )
 
 

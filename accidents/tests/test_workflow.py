@@ -269,7 +269,7 @@ def test_choosing_the_insurer_asks_for_its_letter_within_three_days(sms):
 def test_choosing_a_payment_method_twice_is_refused(second):
     claim = ClaimFactory(paying_personally=True)
     before = _snapshot(claim)
-    with pytest.raises(TransitionError, match="already chosen"):
+    with pytest.raises(TransitionError, match="لقد اخترت طريقة الدفع"):
         claim_payment_choose(claim=claim, party=_party(claim), method=second)
     assert _snapshot(claim) == before
 
@@ -332,7 +332,7 @@ def test_uploading_the_letter_sends_it_to_review_and_stops_the_clock():
 def test_uploading_a_letter_when_none_is_asked_for_is_refused_and_stores_nothing(state):
     claim = ClaimFactory(state=state)
     before = _snapshot(claim)
-    with pytest.raises(TransitionError, match="No insurer's letter"):
+    with pytest.raises(TransitionError, match="لا يُطلب كتاب من شركة التأمين"):
         claim_letter_upload(claim=claim, party=_party(claim), letter=letter_pdf())
     assert _snapshot(claim) == before
 
