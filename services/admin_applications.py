@@ -55,6 +55,15 @@ class ApplicationEventInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "application")
 
+    def has_view_permission(self, request, obj=None):
+        # The timeline is part of the application: whoever may view the application (the service's
+        # own model, e.g. licensing.view_splitapplication) sees it, without a services permission
+        # that department groups do not hold (the admin would otherwise leave it out silently).
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        )
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -155,3 +155,14 @@ def test_the_data_migration_gives_the_department_its_permissions_and_the_card_it
     assert {"inspect_splitapplication", "civil_defence_splitapplication", "change_duesentry"} <= codenames
     service = Service.objects.get(slug="profession-licence-splitting")
     assert service.start_url_name == "licensing:licences"
+
+
+def test_the_department_sees_the_timeline_without_a_services_permission(client, officer, world):
+    """The officer holds licensing permissions only; the timeline inline must still be on the page."""
+    from services.models import ApplicationEvent
+
+    application = split_apply(party=world.party, data=f.data(world))
+    client.force_login(officer)
+    response = client.get(reverse("admin:licensing_splitapplication_change", args=[application.pk]))
+    models = [formset.opts.model for formset in response.context["inline_admin_formsets"]]
+    assert ApplicationEvent in models
