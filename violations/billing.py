@@ -2,7 +2,7 @@
 
 Each payable violation gets its own bill (one line, item_key ``violation:<pk>``) and a statement gets
 one more bill for all its payable violations. Bills are made when first shown and handed out again
-while open (``bill_open_for_items``). Paying either kind closes the other (payments rule 4), and the
+while open (``_open_bills``). Paying either kind closes the other (payments rule 4), and the
 paid-bill handler marks the violations paid here.
 """
 
@@ -10,12 +10,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from payments.constants import BillStatus
 from payments.models import Bill, BillLine
-from payments.services import BillLineSpec, bill_create, bill_open_for_items, bills_close_for_item
+from payments.services import BillLineSpec, bill_create, bills_close_for_item
 from violations.constants import BILL_KIND, BILL_SERVICE_TYPE, ViolationStatus, item_key, item_key_pk
 from violations.models import Violation
 
@@ -42,9 +42,19 @@ def _line(violation: Violation) -> BillLineSpec:
     )
 
 
-def _single_bills(keys: list[str]) -> dict[str, str]:
-    """Open, unexpired one-line bills for each item, newest winning: one query however many items."""
-    other_line = BillLine.objects.filter(bill=OuterRef("bill")).exclude(pk=OuterRef("pk"))
+def _open_bills(keys: list[str]) -> tuple[dict[str, str], str | None]:
+    """Open, unexpired bills of this app that cover ``keys``, in one query on the indexed item key:
+    the one-line bill of each item (newest wins) and the bill covering exactly all of them, if any.
+
+    (payments.services.bill_open_for_items answers the second question too, but by counting the lines
+    of every open bill of the kind; the statement is shown far more often than bills are paid, so it
+    asks only about the lines of these violations.)
+    """
+    if not keys:
+        return {}, None
+    line_count = (
+        BillLine.objects.filter(bill=OuterRef("bill")).order_by().values("bill").annotate(n=Count("pk")).values("n")
+    )
     rows = (
         BillLine.objects.filter(
             item_key__in=keys,
@@ -52,11 +62,24 @@ def _single_bills(keys: list[str]) -> dict[str, str]:
             bill__status=BillStatus.OPEN,
             bill__expires_at__gt=timezone.now(),
         )
-        .filter(~Exists(other_line))
+        .annotate(n_lines=Subquery(line_count))
         .order_by("bill__issued_at", "bill__pk")
-        .values_list("item_key", "bill__billing_number")
+        .values_list("item_key", "bill_id", "bill__billing_number", "n_lines")
     )
-    return dict(rows)
+    singles: dict[str, str] = {}
+    covered: dict[int, set[str]] = {}
+    bills: dict[int, tuple[str, int]] = {}
+    for key, bill_id, number, n_lines in rows:
+        if n_lines == 1:
+            singles[key] = number
+        covered.setdefault(bill_id, set()).add(key)
+        bills[bill_id] = (number, n_lines)
+    wanted = set(keys)
+    together = None
+    for bill_id, (number, n_lines) in bills.items():  # oldest first: the newest match wins
+        if n_lines == len(wanted) and covered[bill_id] == wanted:
+            together = number
+    return singles, together
 
 
 def statement_bills(
@@ -77,7 +100,7 @@ def statement_bills(
         return result
     with transaction.atomic():
         list(Violation.objects.select_for_update().filter(pk__in=[v.pk for v in payable]).values_list("pk"))
-        numbers = _single_bills(keys)
+        numbers, together = _open_bills(keys)
         result = StatementBills()
         common = {"payer": payer, "payer_name": payer_name, "organisation": organisation}
         for violation, key in zip(payable, keys, strict=True):
@@ -96,34 +119,28 @@ def statement_bills(
             # "All" is the one violation: the seed's statement shows the same number for both.
             result.all = result.per_violation[payable[0].pk]
         else:
-            bill = bill_open_for_items(kind=BILL_KIND, item_keys=keys)
-            if bill is None:
-                bill = bill_create(
+            result.all = (
+                together
+                or bill_create(
                     kind=BILL_KIND,
                     service_type=BILL_SERVICE_TYPE,
                     lines=[_line(v) for v in payable],
                     description_ar=title_ar,
                     description_en=title_en,
                     **common,
-                )
-            result.all = bill.billing_number
+                ).billing_number
+            )
     return result
 
 
 def _existing_bills(payable: list[Violation], keys: list[str]) -> StatementBills | None:
-    """Every number the statement needs, if all are already issued and open; else None."""
-    numbers = _single_bills(keys)
+    """Every number the statement needs, if all are already issued and open (one query); else None."""
+    numbers, together = _open_bills(keys)
     if len(numbers) != len(keys):
         return None
     result = StatementBills(per_violation={v.pk: numbers[k] for v, k in zip(payable, keys, strict=True)})
-    if len(payable) == 1:
-        result.all = numbers[keys[0]]
-        return result
-    bill = bill_open_for_items(kind=BILL_KIND, item_keys=keys)
-    if bill is None:
-        return None
-    result.all = bill.billing_number
-    return result
+    result.all = numbers[keys[0]] if len(payable) == 1 else together
+    return result if result.all else None
 
 
 def selection_bill(*, violations: list[Violation], payer, payer_name: str, organisation=None) -> Bill:
@@ -134,7 +151,8 @@ def selection_bill(*, violations: list[Violation], payer, payer_name: str, organ
     keys = [item_key(v.pk) for v in payable]
     with transaction.atomic():
         list(Violation.objects.select_for_update().filter(pk__in=[v.pk for v in payable]).values_list("pk"))
-        bill = bill_open_for_items(kind=BILL_KIND, item_keys=keys)
+        _singles, together = _open_bills(keys)
+        bill = Bill.objects.filter(billing_number=together).first() if together else None
         if bill is None:
             plates = sorted({v.vehicle.plate for v in payable if v.vehicle_id})
             bill = bill_create(

@@ -34,3 +34,9 @@ def clean_plate_part(value: str) -> str:
     if not digits.isdigit():
         return digits
     return digits.lstrip("0") or "0"
+
+
+def ltr_isolate(value: str) -> str:
+    """``value`` as a left-to-right island in Arabic text (Unicode LRI … PDI), so that the plate
+    "10-79210" does not read "79210-10" inside a right-to-left sentence, on screen and in PDFs."""
+    return f"\u2066{value}\u2069"

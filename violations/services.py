@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from violations import billing
 from violations.constants import InquiryKind
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
-from violations.normalise import clean_digits, clean_plate_part, clean_registration, subject_hash
+from violations.normalise import clean_digits, clean_plate_part, clean_registration, ltr_isolate, subject_hash
 from violations.sources import FleetFilter, get_source
 
 FLEET_CSV_MAX_LINES = 2000
@@ -139,14 +139,14 @@ def statement_for_subject(*, subject: dict, payer, payer_name: str, organisation
         if vehicle is None:
             return None
         violations = source.vehicle_violations(vehicle=vehicle)
-        title = _("Vehicle %(plate)s") % {"plate": vehicle.plate}
+        title = _("Vehicle %(plate)s") % {"plate": ltr_isolate(vehicle.plate)}
         title_ar, title_en = f"مخالفات المركبة {vehicle.plate}", f"Violations of vehicle {vehicle.plate}"
     elif subject.get("kind") == InquiryKind.LICENCE:
         licence = DrivingLicence.objects.filter(pk=subject.get("id")).first()
         if licence is None:
             return None
         violations = source.licence_violations(licence=licence)
-        title = _("Driving licence %(number)s") % {"number": licence.number}
+        title = _("Driving licence %(number)s") % {"number": ltr_isolate(licence.number)}
         title_ar, title_en = f"مخالفات الرخصة {licence.number}", f"Violations of driving licence {licence.number}"
     else:
         return None
@@ -217,8 +217,10 @@ def fleet_vehicle_add(
     return vehicle
 
 
-def fleet_vehicle_remove(*, organisation, fleet_vehicle_id: int) -> None:
-    FleetVehicle.objects.filter(organisation=organisation, pk=fleet_vehicle_id).delete()
+def fleet_vehicle_remove(*, organisation, fleet_vehicle_id: int) -> bool:
+    """Remove a vehicle from the organisation's fleet; False if it is not in this fleet."""
+    deleted, _per_model = FleetVehicle.objects.filter(organisation=organisation, pk=fleet_vehicle_id).delete()
+    return deleted > 0
 
 
 @dataclass

@@ -244,9 +244,14 @@ def fleet_vehicles(request):
     if request.method == "POST":
         if "remove" in request.POST:
             try:
-                services.fleet_vehicle_remove(organisation=organisation, fleet_vehicle_id=int(request.POST["remove"]))
+                removed = services.fleet_vehicle_remove(
+                    organisation=organisation, fleet_vehicle_id=int(request.POST["remove"])
+                )
             except ValueError:
                 raise Http404 from None
+            if not removed:
+                # Another organisation's vehicle (or one already gone): not found, never "forbidden".
+                raise Http404
             messages.success(request, _("The vehicle was removed from your fleet."))
             return redirect("violations:fleet-vehicles")
         if fleet_limited(request):

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from violations.models import InquiryLog
-from violations.tests.factories import VehicleFactory
+from violations.tests.factories import DrivingLicenceFactory, VehicleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,13 @@ def test_one_ip_address_is_limited_across_users(settings, client_for):
     clients = [client_for(UserFactory(), ip="10.9.9.9") for _ in range(3)]
     answers = [_guess(c, "1", plate_number=str(2000 + i)).status_code for i, c in enumerate(clients)]
     assert answers == [200, 200, 429]
+
+
+def test_licence_inquiries_are_limited_per_licence_number_across_users(settings, client_for):
+    settings.VIOLATIONS_RATE_SUBJECT = "2/h"
+    DrivingLicenceFactory(number="10118254")
+    clients = [client_for(UserFactory(), ip=f"10.0.2.{i}") for i in range(3)]
+    url = reverse("violations:inquiry-licence")
+    answers = [c.post(url, {"licence_number": "10118254"}).status_code for c in clients]
+    assert answers == [302, 302, 429]
+    assert InquiryLog.objects.filter(kind="licence").count() == 2

@@ -9,17 +9,18 @@ from payments.constants import BillStatus, PaymentState
 from payments.models import Bill
 from payments.testing import pay_bill
 from violations.constants import SESSION_SUBJECT, ViolationStatus
-from violations.models import Violation
-from violations.tests.factories import VehicleFactory, ViolationFactory
+from violations.models import Vehicle, Violation
+from violations.tests.factories import DrivingLicenceFactory, VehicleFactory, ViolationFactory
 
 pytestmark = pytest.mark.django_db
 
 STATEMENT = reverse("violations:statement")
 
 
-def _open_statement(client, vehicle):
+def _open_statement(client, subject):
     session = client.session
-    session[SESSION_SUBJECT] = {"kind": "vehicle", "id": vehicle.pk}
+    kind = "vehicle" if isinstance(subject, Vehicle) else "licence"
+    session[SESSION_SUBJECT] = {"kind": kind, "id": subject.pk}
     session.save()
     return client.get(STATEMENT)
 
@@ -143,6 +144,21 @@ def test_statement_queries_do_not_grow_with_the_number_of_violations(client_for,
         ViolationFactory(vehicle=many, paid=True)
     for _ in range(3):
         ViolationFactory(vehicle=many, not_payable=True)
+    client = client_for(user)
+
+    baseline = _queries_for_statement(client, few)
+    _open_statement(client, many)
+    with django_assert_num_queries(baseline):
+        _open_statement(client, many)
+
+
+def test_licence_statement_queries_do_not_grow_with_the_number_of_violations(
+    client_for, user, django_assert_num_queries
+):
+    few, many = DrivingLicenceFactory(), DrivingLicenceFactory()
+    ViolationFactory.create_batch(2, on_licence=True, licence=few)
+    ViolationFactory.create_batch(25, on_licence=True, licence=many)
+    ViolationFactory.create_batch(4, on_licence=True, licence=many, paid=True)
     client = client_for(user)
 
     baseline = _queries_for_statement(client, few)
