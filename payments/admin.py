@@ -99,8 +99,12 @@ class BillAdmin(admin.ModelAdmin):
 
 class PaymentActionInline(ReadOnlyInline):
     model = PaymentAction
-    fields = ("created_at", "action", "actor", "bill", "note")
+    fields = ("created_at", "action", "actor", "bill", "note_display")
     readonly_fields = fields
+
+    @admin.display(description=_("Note"))
+    def note_display(self, obj):
+        return obj.note_display
 
 
 PAYMENT_FIELDS = (

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from payments.efawateercom.protocol import ServiceType  # noqa: F401 - re-exported for owners
 
@@ -17,10 +18,11 @@ BILLING_NUMBER_ATTEMPTS = 8
 
 
 class BillStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    PAID = "paid", _("Paid")
-    CLOSED = "closed", _("Closed")
-    EXPIRED = "expired", _("Expired")
+    # "bill" context: Arabic agrees these with فاتورة (feminine), unlike the same words elsewhere.
+    OPEN = "open", pgettext_lazy("bill", "Open")
+    PAID = "paid", pgettext_lazy("bill", "Paid")
+    CLOSED = "closed", pgettext_lazy("bill", "Closed")
+    EXPIRED = "expired", pgettext_lazy("bill", "Expired")
 
 
 # Paid and closed are final (rule 5: to change what is due, close the bill and issue a new one).

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from payments.constants import (
@@ -274,7 +274,7 @@ class PaymentAction(models.Model):
     """Who did what to a payment in the finance queue (append-only)."""
 
     class Action(models.TextChoices):
-        QUEUED = "queued", _("Queued")
+        QUEUED = "queued", pgettext_lazy("payment action", "Queued")
         APPLIED = "applied", _("Applied to a bill")
         REFUND = "refund", _("Marked for refund")
 
@@ -294,6 +294,13 @@ class PaymentAction(models.Model):
 
     def __str__(self):
         return f"{self.payment} {self.action}"
+
+    @property
+    def note_display(self) -> str:
+        """The note as staff read it: a queued payment's reason is stored as its code, shown by its label."""
+        if self.action == self.Action.QUEUED and self.note in PaymentReason.values:
+            return str(PaymentReason(self.note).label)
+        return self.note
 
 
 class Receipt(models.Model):

@@ -56,6 +56,9 @@ def receipt_for_bill(*, bill: Bill):
                 "service_type_label": protocol.ServiceType(bill.service_type).label,
                 "biller_name_ar": protocol.BILLER_NAME_AR,
                 "currency": protocol.CURRENCY,
+                "payment_method_label": protocol.PAYMENT_METHOD_LABELS.get(
+                    payment.payment_method, payment.payment_method
+                ),
             },
             title=RECEIPT_TITLE,
             summary=summary,

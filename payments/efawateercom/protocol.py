@@ -68,6 +68,13 @@ BILL_TYPE_ONE_OFF = "OneOff"
 CUST_NAME_MAX = 150
 PMT_STATUSES = ("PmtNew", "PmtSent", "PmtComplt")
 PAYMENT_METHODS = ("CASH", "CCARD", "EFT", "ACTDEB")
+# How a payer reads the method on a receipt.
+PAYMENT_METHOD_LABELS = {
+    "CASH": _("Cash"),
+    "CCARD": _("Credit card"),
+    "EFT": _("Bank transfer"),
+    "ACTDEB": _("Account debit"),
+}
 
 
 class Result(IntEnum):

@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -93,7 +95,7 @@ def test_apply_with_a_different_amount_shows_the_error(finance, owner):
     response = finance.post(
         url, {"apply-billing_number": bill.billing_number, "apply-note": "x", "apply": "1"}, follow=True
     )
-    assert "differs" in response.content.decode() or "يختلف" in response.content.decode()
+    assert "يختلف عن مبلغ الفاتورة" in response.content.decode()
     payment.refresh_from_db()
     assert payment.state == PaymentState.QUEUED
 
@@ -139,3 +141,44 @@ def test_settlement_upload_with_wrong_columns_shows_the_error(finance):
     )
     assert response.status_code == 200 and "JOEBPPSTrx" in response.content.decode()
     assert not SettlementImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:payments_bill_changelist",
+        "admin:payments_payment_changelist",
+        "admin:payments_queuedpayment_changelist",
+        "admin:payments_message_changelist",
+        "admin:payments_settlementimport_changelist",
+    ],
+)
+def test_changelist_queries_do_not_grow_with_rows(finance, owner, name, django_assert_max_num_queries):
+    def add_rows(n, start):
+        for i in range(n):
+            bill = BillFactory()
+            queued_payment(trx=f"Q-{start + i}")
+            payment_receive(
+                incoming=IncomingPayment(
+                    trx=f"A-{start + i}", billing_number=bill.billing_number, paid_amount=bill.amount
+                )
+            )
+            SettlementImport.objects.create(
+                file_name=f"s{start + i}.csv", sha256=f"{start + i:064d}", uploaded_by=finance.user
+            )
+
+    add_rows(1, 0)
+    finance.get(reverse(name))  # warm the session and the content types
+    with CaptureQueriesContext(connection) as one:
+        assert finance.get(reverse(name)).status_code == 200
+    add_rows(5, 100)
+    with django_assert_max_num_queries(len(one)):
+        assert finance.get(reverse(name)).status_code == 200
+
+
+def test_queued_reason_is_shown_by_its_label_in_the_history(finance, owner):
+    payment = queued_payment(trx="R-1")
+    html = finance.get(reverse("admin:payments_payment_resolve", args=[payment.pk])).content.decode()
+    assert "لا توجد فاتورة بهذا الرقم" in html and ": unknown_bill" not in html
+    html = finance.get(reverse("admin:payments_payment_change", args=[payment.pk])).content.decode()
+    assert "لا توجد فاتورة بهذا الرقم" in html

@@ -122,3 +122,17 @@ def test_overlapping_bills_paid_at_once_never_pay_an_item_twice(efawateercom, ow
     assert sorted(paid_items) in (["violation:1", "violation:2"],)
     assert len(paid_items) == len(set(paid_items))
     assert Payment.objects.count() == 3  # three distinct transactions, each stored once
+
+
+def test_same_bill_pull_ten_times_at_once_is_answered_the_same_and_kept_once(efawateercom, owner):
+    bill = BillFactory()
+    _guid, raw = efawateercom.bill_pull(billing_number=bill.billing_number, service_type=bill.service_type)
+
+    def pull():
+        return Client().post(protocol.BILL_PULL_PATH, data=raw, content_type=protocol.CONTENT_TYPE)
+
+    responses = run_at_once([pull] * 10)
+    assert {r.status_code for r in responses} == {200}
+    assert len({r.content for r in responses}) == 1, "a retried GUID gets the stored answer, byte for byte"
+    assert efawateercom.read(responses[0].content)[0].code == protocol.Result.SUCCESS
+    assert Message.objects.filter(kind="bill_pull").count() == 1

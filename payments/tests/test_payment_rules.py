@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from payments.constants import BillStatus, PaymentReason, PaymentSource, PaymentState
 from payments.models import Bill, Payment, PaymentAction
@@ -215,8 +215,9 @@ def test_staff_cannot_apply_to_a_paid_or_closed_bill(owner, admin_user, trait):
 
 def test_staff_cannot_apply_a_different_amount(owner, admin_user):
     queued = payment_receive(incoming=incoming(number="1000326480166", amount="3.000")).payment
-    with pytest.raises(PaymentError, match="differs"):
-        payment_apply(payment=queued, bill=BillFactory(), actor=admin_user)
+    bill = BillFactory()
+    with translation.override("ar"), pytest.raises(PaymentError, match="يختلف عن مبلغ الفاتورة"):
+        payment_apply(payment=queued, bill=bill, actor=admin_user)
     queued.refresh_from_db()
     assert queued.state == PaymentState.QUEUED
 

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from payments.constants import BillStatus, PaymentReason, PaymentSource, PaymentState
@@ -72,7 +73,7 @@ def test_same_statement_twice_is_refused():
     staff = UserFactory(staff=True)
     data = statement(("A", "1000326480166", "1.000", "2026-11-22"))
     settlement_import(data=data, file_name="a.csv", actor=staff)
-    with pytest.raises(SettlementError, match="already"):
+    with translation.override("ar"), pytest.raises(SettlementError, match="هذا الكشف مستورد سابقاً"):
         settlement_import(data=data, file_name="a.csv", actor=staff)
     assert Payment.objects.count() == 1
 
@@ -80,14 +81,15 @@ def test_same_statement_twice_is_refused():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"JOEBPPSTrx,BillingNo\nA,1\n", "lacks the column"),
+        (b"JOEBPPSTrx,BillingNo\nA,1\n", "ينقص الكشفَ العمود أو الأعمدة: PaidAmt, STMTDate"),
         (b"\xff\xfe\x00garbage", "UTF-8"),
-        (b"JOEBPPSTrx,BillingNo,PaidAmt,STMTDate\n", "no lines"),
+        (b"JOEBPPSTrx,BillingNo,PaidAmt,STMTDate\n", "لا يحتوي الكشف على أي سطر"),
     ],
 )
 def test_unreadable_statement_is_refused_whole(data, message):
-    with pytest.raises(SettlementError, match=message):
-        settlement_import(data=data, file_name="x.csv", actor=UserFactory(staff=True))
+    staff = UserFactory(staff=True)
+    with translation.override("ar"), pytest.raises(SettlementError, match=message):
+        settlement_import(data=data, file_name="x.csv", actor=staff)
 
 
 def test_header_case_and_stmtdate_spelling_are_forgiven(owner):

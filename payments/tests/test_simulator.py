@@ -1,39 +1,13 @@
 """The local simulator pays a bill over real HTTP against a live portal."""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from payments.constants import BillStatus, PaymentReason
-from payments.efawateercom import keys
 from payments.models import Payment
-from payments.testing import keys_for_tests
 from payments.tests.factories import BillFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def simulator(efawateercom, live_server, tmp_path, capsys):
-    peer_key = tmp_path / "peer.pem"
-    peer_key.write_bytes(keys.private_pem(keys_for_tests().peer_private))
-    biller_public = tmp_path / "biller.pub.pem"
-    biller_public.write_bytes(keys.public_pem(keys_for_tests().biller_public))
-
-    def run(number, *extra):
-        call_command(
-            "efawateercom_pay",
-            number,
-            "--url",
-            live_server.url,
-            "--peer-key",
-            str(peer_key),
-            "--biller-public-key",
-            str(biller_public),
-            *extra,
-        )
-        return capsys.readouterr().out
-
-    return run
 
 
 def test_simulator_pulls_then_pays_and_a_rerun_changes_nothing(simulator, owner):

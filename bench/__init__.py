@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` or ``python -m bench [NAME ...]``. See ``bench/common.py`` for the API."""

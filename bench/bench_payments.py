@@ -1,0 +1,232 @@
+"""eFAWATEERcom: bill pull and payment notification throughput, and billing numbers under load.
+
+Figures (issue 5, "Speed"):
+- bill pull and payment notification, signed both ways, in-process and against gunicorn with
+  concurrent clients, next to the trivial view (aim: bill pull at least 0.5× the trivial view's rps);
+- issuing a bill (billing number + lines) with a big bills table already there;
+- issuing 10,000 billing numbers from 8 threads: how many clashes were retried, and no duplicate.
+"""
+
+import secrets
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+TITLE = "eFAWATEERcom bill pull, payment notification, billing numbers"
+
+KIND = "bench"
+AMOUNT = Decimal("15.000")
+
+
+def _bills(n: int):
+    from payments.constants import ServiceType
+    from payments.services import BillLineSpec, bill_create
+
+    return [
+        bill_create(
+            kind=KIND,
+            service_type=ServiceType.TRAFFIC_VIOLATIONS,
+            payer_name="مواطن تجريبي",
+            lines=[BillLineSpec("مخالفة سير", "Traffic violation", AMOUNT, f"bench:{secrets.token_hex(8)}")],
+            description_ar="مخالفات سير",
+            description_en="Traffic violations",
+        )
+        for _ in range(n)
+    ]
+
+
+def _success(status: int, body: bytes) -> bool:
+    # Every result in the answer (header and each record) must be 0: the message was applied as meant.
+    return (
+        status == 200
+        and b"<ErrorCode>0</ErrorCode>" in body
+        and b"<ErrorCode>" not in body.replace(b"<ErrorCode>0</ErrorCode>", b"")
+    )
+
+
+def _fill_bills_table(n: int) -> None:
+    """``n`` bills written straight to the table (bulk, no lines): the haystack for number issue."""
+    from django.utils import timezone
+
+    from payments.billing_numbers import billing_number_new
+    from payments.constants import BillStatus, ServiceType
+    from payments.models import Bill
+
+    now = timezone.now()
+    batch = 5000
+    for start in range(0, n, batch):
+        Bill.objects.bulk_create(
+            [
+                Bill(
+                    billing_number=billing_number_new(),
+                    kind=KIND,
+                    service_type=ServiceType.PROPERTY_DUES,
+                    amount=AMOUNT,
+                    status=BillStatus.EXPIRED,
+                    payer_name="x",
+                    issued_at=now - timedelta(days=60),
+                    due_at=now - timedelta(days=30),
+                    expires_at=now - timedelta(days=30),
+                )
+                for _ in range(min(batch, n - start))
+            ],
+            ignore_conflicts=True,  # a random clash in the filler is simply skipped
+        )
+
+
+def _issue_concurrently(total: int, threads: int) -> tuple[list[str], int]:
+    """Issue ``total`` bills from ``threads`` threads; return the numbers and how many failed."""
+    from django.db import connection
+
+    numbers: list[str] = []
+    failures = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(threads)
+
+    def worker(count: int):
+        nonlocal failures
+        mine, failed = [], 0
+        try:
+            barrier.wait()
+            for _ in range(count):
+                try:
+                    mine.append(_bills(1)[0].billing_number)
+                except Exception:
+                    failed += 1
+        finally:
+            connection.close()
+            with lock:
+                numbers.extend(mine)
+                failures += failed
+
+    per = [total // threads + (1 if i < total % threads else 0) for i in range(threads)]
+    pool = [threading.Thread(target=worker, args=(count,)) for count in per]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return numbers, failures
+
+
+def run(ctx) -> None:
+    from django.db import connection
+
+    from payments.efawateercom import protocol
+    from payments.efawateercom.peer import new_trx
+    from payments.models import Bill, Payment
+
+    peer = ctx.peer()
+    headers = {"Content-Type": protocol.CONTENT_TYPE}
+    client = ctx.client()
+
+    # --- in-process: one signed request each, through the full view (parse, verify, store, sign) ---
+    (bill,) = _bills(1)
+    _guid, pull = peer.bill_pull(billing_number=bill.billing_number, service_type=bill.service_type)
+
+    def pull_once():
+        response = client.post(protocol.BILL_PULL_PATH, data=pull, content_type=protocol.CONTENT_TYPE)
+        assert response.status_code == 200
+
+    ctx.measure(
+        "payments: bill pull retried (in-process)",
+        pull_once,
+        number=ctx.scale(50),
+        note="same GUID: stored answer (rule 6)",
+    )
+
+    n = ctx.scale(50) * 6
+    pulls = []
+    for bill in _bills(ctx.scale(20)):
+        pulls.append(peer.bill_pull(billing_number=bill.billing_number, service_type=bill.service_type)[1])
+    pulls = (pulls * (n // len(pulls) + 1))[:n]
+    pull_iter = iter(pulls)
+    ctx.measure(
+        "payments: bill pull (in-process, new GUID)",
+        lambda: client.post(protocol.BILL_PULL_PATH, data=next(pull_iter), content_type=protocol.CONTENT_TYPE),
+        number=ctx.scale(50),
+        note="signed, verified, stored, answer signed",
+    )
+
+    fresh = _bills(ctx.scale(20) * 6)
+    notifications = iter(
+        peer.payment_notification(
+            billing_number=b.billing_number, trx=new_trx(), paid_amount=b.amount, service_type=b.service_type
+        )[1]
+        for b in fresh
+    )
+    ctx.measure(
+        "payments: payment notification (in-process)",
+        lambda: client.post(
+            protocol.PAYMENT_NOTIFICATION_PATH, data=next(notifications), content_type=protocol.CONTENT_TYPE
+        ),
+        number=ctx.scale(20),
+        note="applied: bill paid, owner told, SMS queued",
+    )
+
+    # --- over HTTP: gunicorn, concurrent clients, every message signed and distinct ---
+    requests_n = ctx.scale(1000)
+    bills = _bills(max(1, requests_n // 3))
+    raws = [
+        peer.bill_pull(billing_number=b.billing_number, service_type=b.service_type)[1]
+        for b in (bills * 3)[:requests_n]
+    ]
+    ctx.load(
+        "payments: bill pull (gunicorn)",
+        [ctx.request("POST", protocol.BILL_PULL_PATH, body=raw, headers=headers) for raw in raws],
+        check=_success,
+        note="distinct GUIDs",
+    )
+
+    to_pay = _bills(ctx.scale(400))
+    trxs = [new_trx() for _ in to_pay]
+    raws = [
+        peer.payment_notification(
+            billing_number=b.billing_number, trx=trx, paid_amount=b.amount, service_type=b.service_type
+        )[1]
+        for b, trx in zip(to_pay, trxs, strict=True)
+    ]
+    result = ctx.load(
+        "payments: payment notification (gunicorn)",
+        [ctx.request("POST", protocol.PAYMENT_NOTIFICATION_PATH, body=raw, headers=headers) for raw in raws],
+        check=_success,
+        note="one bill each",
+    )
+    paid = Bill.objects.filter(pk__in=[b.pk for b in to_pay], status="paid").count()
+    applied = Payment.objects.filter(trx__in=trxs, state="applied").count()
+    ctx.record(
+        "payments: notifications → bills paid",
+        f"{paid}/{len(to_pay)}",
+        note=f"{applied} payments applied; {result.errors} errors",
+    )
+
+    # The same notifications again, all at once: replays answer success and change nothing (rule 1).
+    ctx.load(
+        "payments: replayed notifications (gunicorn)",
+        [ctx.request("POST", protocol.PAYMENT_NOTIFICATION_PATH, body=raw, headers=headers) for raw in raws],
+        check=_success,
+        note="same JOEBPPSTrx and GUID",
+    )
+    ctx.record(
+        "payments: payments after replay",
+        Payment.objects.filter(trx__in=trxs).count(),
+        note=f"of {len(trxs)} unique JOEBPPSTrx (must be equal)",
+    )
+
+    # --- billing numbers ---
+    haystack = ctx.scale(200_000)
+    _fill_bills_table(haystack)
+    total = Bill.objects.count()
+    ctx.measure(
+        f"payments: issue a bill ({total:,} bills in table)",
+        lambda: _bills(1),
+        number=ctx.scale(20),
+        note="random 13-digit Luhn number + 1 line",
+    )
+    issue_n, threads = ctx.scale(10_000), 8
+    numbers, failures = _issue_concurrently(issue_n, threads)
+    duplicates = len(numbers) - len(set(numbers))
+    ctx.record(
+        f"payments: {issue_n:,} billing numbers from {threads} threads",
+        f"{len(numbers):,} issued, {duplicates} duplicates",
+        note=f"{failures} failed; {connection.vendor}",
+    )

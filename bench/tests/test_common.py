@@ -1,0 +1,54 @@
+"""The bench helpers themselves (no timing is asserted: only what the figures are made of)."""
+
+import io
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from bench.common import Request, Row, median_time, percentile, print_table, run_load
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile(values, 100) == 100.0
+    assert percentile([], 50) == 0.0
+
+
+def test_median_time_calls_warmup_plus_rounds():
+    calls = []
+    median_time(lambda: calls.append(1), number=3, repeat=5, warmup=2)
+    assert len(calls) == 2 + 3 * 5
+
+
+def test_table_columns_line_up():
+    out = io.StringIO()
+    print_table([Row("a", "1 req/s", "2.0 ms", "3.0 ms", "0.50× rps"), Row("longer name", "10")], out=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("benchmark") and set(lines[1]) <= {"-", "+"}
+    assert lines[2].index("|") == lines[3].index("|") == lines[0].index("|")
+
+
+def test_run_load_sends_every_request_and_counts_errors():
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            status = 500 if self.path == "/bad" else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        requests = [Request("GET", "/")] * 20 + [Request("GET", "/bad")] * 3
+        result = run_load(f"http://127.0.0.1:{server.server_port}", requests, concurrency=4)
+    finally:
+        server.shutdown()
+    assert result.requests == 23 and len(result.latencies) == 23
+    assert result.errors == 3 and result.statuses == {200: 20, 500: 3}
+    assert result.rps > 0 and result.p50 <= result.p99
