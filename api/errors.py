@@ -1,11 +1,14 @@
 """Errors as JSON: a stable machine ``code``, a translated ``message`` and, for bad input, ``fields``."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from services.workflow import TransitionError
 
 
 class ApiError(Exception):
@@ -68,6 +71,17 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, body("not_found", _("Not found.")), status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def not_yours(request, exc):
+        # Someone else's object: the same 404 as one that does not exist (endpoints check first;
+        # this is the workflow's own check answering).
+        return api.create_response(request, body("not_found", _("Not found.")), status=404)
+
+    @api.exception_handler(TransitionError)
+    def wrong_status(request, exc: TransitionError):
+        # The workflow refused the step in the application's current status (e.g. a second choice).
+        return api.create_response(request, body("wrong_status", str(exc)), status=409)
 
     @api.exception_handler(Ratelimited)
     def limited(request, exc):

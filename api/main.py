@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from api import endpoints, errors
+from api import accident_claims, contractor_permits, endpoints, errors, licence_splitting
 from api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -27,3 +27,6 @@ api.add_router("/bills", endpoints.bills_router)
 api.add_router("/applications", endpoints.applications_router)
 api.add_router("/inbox", endpoints.inbox_router)
 api.add_router("/documents", endpoints.documents_router)
+api.add_router("/contractors", contractor_permits.router)
+api.add_router("/accidents", accident_claims.router)
+api.add_router("/licensing", licence_splitting.router)

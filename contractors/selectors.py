@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contractors.constants import RenewalStatus
 from contractors.inputs import digits_ascii, identifier_normalize, jordan_mobile_normalize
@@ -84,3 +85,56 @@ def renewal_queue_counts() -> dict[str, int]:
         **{status: Count("pk", filter=Q(status=status)) for status in RenewalStatus.values}
     )
     return counts
+
+
+# --- the look-up answer (page, JSON and app API share it) ---------------------------------------
+
+
+def lookup_miss_message() -> str:
+    return _("No permit matches these details. Check the contractor number, the permit number and the year.")
+
+
+def permit_summary(permit: Permit) -> dict:
+    return {
+        "number": permit.number,
+        "year": permit.year,
+        "kind": permit.get_kind_display(),
+        "site": permit.site,
+        "valid_until": permit.valid_until.isoformat(),
+        "status": permit.get_status_display(),
+    }
+
+
+def lookup_outcome(permit: Permit | None) -> dict:
+    """What the look-up found, the same shape for the page and the JSON answer."""
+    if permit is None:
+        return {"found": False, "renewable": False, "message": lookup_miss_message()}
+    contractor = permit.contractor
+    outcome = {
+        "found": True,
+        "contractor_name": contractor.tr("name"),
+        "contractor_number": contractor.number,
+        "permit": permit_summary(permit),
+        "renewable": False,
+        "message": "",
+        "years": [],
+        "unavailable_years": [],
+    }
+    if permit.is_cancelled:
+        from contractors.workflow import MSG_CANCELLED  # the workflow imports this module
+
+        outcome["message"] = str(MSG_CANCELLED)
+        return outcome
+    periods = renewal_periods(permit=permit)
+    outcome["years"], outcome["unavailable_years"] = periods.available, periods.unavailable
+    outcome["renewable"] = bool(periods.available)
+    if not periods.available:
+        outcome["message"] = _(
+            "This permit cannot be renewed now: it is already valid, renewed or being renewed for %(years)s."
+        ) % {"years": " / ".join(map(str, periods.unavailable))}
+    elif periods.held:
+        # A year the permit itself still covers needs no word; one taken by a request does.
+        outcome["message"] = _("A renewal is already under way or issued for %(years)s.") % {
+            "years": " / ".join(map(str, periods.held))
+        }
+    return outcome

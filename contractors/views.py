@@ -6,7 +6,6 @@ session, so the request form never re-checks typed values (and cannot be used to
 it also needs the verification code).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,41 +13,26 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from accounts.party import party_for_request, user_can_access
 from contractors.captcha import captcha_new
 from contractors.forms import LookupForm, RenewalForm, TrackForm
 from contractors.inputs import jordan_mobile_local
 from contractors.models import Permit, RenewalRequest
-from contractors.selectors import permit_find, renewal_periods, renewal_track
-from contractors.workflow import MSG_CANCELLED, RenewalRefusedError, renewal_submit
+from contractors.ratelimits import rate_limited
+from contractors.selectors import (
+    lookup_miss_message,
+    lookup_outcome,
+    permit_find,
+    renewal_periods,
+    renewal_track,
+)
+from contractors.workflow import RenewalRefusedError, renewal_submit
 
 LOOKUP_SESSION_KEY = "contractors_lookup"
 TRACK_SESSION_KEY = "contractors_tracked"
 LOOKUP_TTL_SECONDS = 30 * 60
 MAX_TRACKED = 20
-
-DEFAULT_RATES = {
-    "lookup": ("5/m", "40/h"),
-    "submit": ("5/m", "30/h"),
-    "track": ("5/m", "40/h"),
-    "captcha": ("20/m",),
-}
-
-
-def _rates(group: str) -> tuple[str, ...]:
-    return tuple(getattr(settings, "CONTRACTORS_RATES", {}).get(group, DEFAULT_RATES[group]))
-
-
-def _rate_limited(request, group: str) -> bool:
-    """Count this request against every rate of ``group`` (per IP, shared cache); True when one is exceeded."""
-    limited = False
-    for rate in _rates(group):
-        limited |= is_ratelimited(
-            request, group=f"contractors:{group}:{rate}", key="ip", rate=rate, method=is_ratelimited.ALL, increment=True
-        )
-    return limited
 
 
 def _wants_json(request) -> bool:
@@ -61,10 +45,6 @@ def _too_many(request):
             {"error": _("Too many attempts in a short time. Please wait a few minutes and try again.")}, status=429
         )
     return render(request, "429.html", status=429)
-
-
-def _miss_message() -> str:
-    return _("No permit matches these details. Check the contractor number, the permit number and the year.")
 
 
 # --- the matched permit, held in the session between the two steps --------------------------------
@@ -86,17 +66,6 @@ def _lookup_permit(request) -> Permit | None:
     if not stored or timezone.now().timestamp() > stored.get("expires", 0):
         return None
     return Permit.objects.select_related("contractor").filter(pk=stored["permit_id"]).first()
-
-
-def _permit_json(permit: Permit) -> dict:
-    return {
-        "number": permit.number,
-        "year": permit.year,
-        "kind": permit.get_kind_display(),
-        "site": permit.site,
-        "valid_until": permit.valid_until.isoformat(),
-        "status": permit.get_status_display(),
-    }
 
 
 def _renewal_form(request, *, permit: Permit | None, data=None, years=None) -> RenewalForm:
@@ -124,42 +93,9 @@ def _render_page(request, *, lookup_form, permit=None, renewal_form=None, outcom
         "outcome": outcome,
         "challenge": challenge,
         "template_found": {"found": True, "permit": {}, "message": ""},
-        "template_miss": {"found": False, "message": _miss_message()},
+        "template_miss": {"found": False, "message": lookup_miss_message()},
     }
     return render(request, "contractors/renew.html", context, status=status)
-
-
-def _outcome(permit: Permit | None) -> dict:
-    """What the look-up found, the same shape for the page and the JSON answer."""
-    if permit is None:
-        return {"found": False, "renewable": False, "message": _miss_message()}
-    contractor = permit.contractor
-    outcome = {
-        "found": True,
-        "contractor_name": contractor.tr("name"),
-        "contractor_number": contractor.number,
-        "permit": _permit_json(permit),
-        "renewable": False,
-        "message": "",
-        "years": [],
-        "unavailable_years": [],
-    }
-    if permit.is_cancelled:
-        outcome["message"] = str(MSG_CANCELLED)
-        return outcome
-    periods = renewal_periods(permit=permit)
-    outcome["years"], outcome["unavailable_years"] = periods.available, periods.unavailable
-    outcome["renewable"] = bool(periods.available)
-    if not periods.available:
-        outcome["message"] = _(
-            "This permit cannot be renewed now: it is already valid, renewed or being renewed for %(years)s."
-        ) % {"years": " / ".join(map(str, periods.unavailable))}
-    elif periods.held:
-        # A year the permit itself still covers needs no word; one taken by a request does.
-        outcome["message"] = _("A renewal is already under way or issued for %(years)s.") % {
-            "years": " / ".join(map(str, periods.held))
-        }
-    return outcome
 
 
 # --- step 1 ------------------------------------------------------------------------------------
@@ -178,7 +114,7 @@ def renew(request):
             "permit_year": permit.year,
         }
     )
-    outcome = _outcome(permit)
+    outcome = lookup_outcome(permit)
     form = _renewal_form(request, permit=permit, years=outcome["years"]) if outcome["renewable"] else None
     return _render_page(request, lookup_form=lookup_form, permit=permit, renewal_form=form, outcome=outcome)
 
@@ -187,7 +123,7 @@ def renew(request):
 @require_POST
 def lookup(request):
     """Step 1 (fetch() from the page, or a plain form post without JavaScript)."""
-    if _rate_limited(request, "lookup"):
+    if rate_limited(request, "lookup"):
         return _too_many(request)
     form = LookupForm(request.POST)
     if not form.is_valid():
@@ -199,7 +135,7 @@ def lookup(request):
         permit_number=form.cleaned_data["permit_number"],
         year=form.cleaned_data["permit_year"],
     )
-    outcome = _outcome(permit)
+    outcome = lookup_outcome(permit)
     if not outcome["renewable"]:
         _lookup_clear(request)
         if _wants_json(request):
@@ -236,7 +172,7 @@ def submit(request):
             "permit_year": permit.year,
         }
     )
-    outcome = _outcome(permit)
+    outcome = lookup_outcome(permit)
     if not outcome["renewable"]:
         _lookup_clear(request)
         return _render_page(request, lookup_form=lookup_form, permit=permit, outcome=outcome)
@@ -246,7 +182,7 @@ def submit(request):
         form = _renewal_form(request, permit=permit, years=outcome["years"])
         form.initial.update({k: request.POST.get(k, "") for k in ("period_year", "reason", "phone")})
         return _render_page(request, lookup_form=lookup_form, permit=permit, renewal_form=form, outcome=outcome)
-    if _rate_limited(request, "submit"):
+    if rate_limited(request, "submit"):
         return _too_many(request)
     if not form.is_valid():
         return _render_page(
@@ -279,7 +215,7 @@ def submit(request):
 @never_cache
 @require_GET
 def captcha_refresh(request):
-    if _rate_limited(request, "captcha"):
+    if rate_limited(request, "captcha"):
         return _too_many(request)
     challenge = captcha_new(session=request.session)
     return JsonResponse({"image": challenge.image_data_uri, "text": challenge.text_alternative})
@@ -302,7 +238,7 @@ def _may_follow(request, renewal: RenewalRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "POST":
-        if _rate_limited(request, "track"):
+        if rate_limited(request, "track"):
             return _too_many(request)
         form = TrackForm(request.POST)
         if form.is_valid():
