@@ -1,0 +1,491 @@
+"""The performance figures, computed by the database (aggregates, not Python loops over rows).
+
+Times from submission to completion are measured in the unit of the service card's standard time:
+working days (Friday and Saturday off, public holidays from ``licensing.models.Holiday``, counted as
+``licensing.workdays.working_days_between`` does: the days after submission up to and including the
+day of completion, in Amman's time zone) or minutes. Percentiles use PostgreSQL's ``percentile_cont``;
+SQLite (the zero-setup default) has none, so there the same interpolated value is read with two
+ordered ``LIMIT/OFFSET`` queries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Least, Mod, RowNumber, TruncDate
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from licensing.models import Holiday
+from payments.constants import BillStatus, PaymentState
+from payments.models import Bill, Payment
+from performance.constants import BILL_KINDS, COMPLETED, REFUSED, SERVICE_SLUGS, EndReason, Unit
+from performance.models import Rating
+from services.models import Application, ApplicationEvent, Service
+from services.workflow import get_workflow
+
+# --- SQL building blocks ----------------------------------------------------------------------------
+
+# A Sunday: day 0 of the working-week arithmetic below (Sunday to Thursday are working days).
+EPOCH_SUNDAY = date(1970, 1, 4)
+
+
+class DayNumber(Func):
+    """Days from 1970-01-04 (a Sunday) to a date expression."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s - DATE '1970-01-04')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - julianday('1970-01-04') AS INTEGER)"
+        )
+
+
+class EpochSeconds(Func):
+    """Seconds since 1970 of a timestamp expression, as a float."""
+
+    output_field = FloatField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)")
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        if not 0 <= fraction <= 1:
+            raise ValueError("fraction is between 0 and 1")
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+def _working_week_ordinal(day_expr):
+    """Working days (weekends only) from EPOCH_SUNDAY up to and including the day: 5 a week, Sun–Thu."""
+    days = DayNumber(day_expr) + Value(1)
+    return Value(5) * (days / Value(7)) + Least(Mod(days, Value(7)), Value(5), output_field=IntegerField())
+
+
+def _holidays_up_to(day_field: str, holidays: list[date]):
+    """How many of ``holidays`` (sorted, weekdays only) fall on or before the day: a CASE from the latest down,
+    so recent days stop at the first branches. (A correlated subquery per row was 3–4 times slower.)"""
+    if not holidays:
+        return Value(0)
+    whens = [When(**{f"{day_field}__gte": day}, then=Value(n)) for n, day in reversed(list(enumerate(holidays, 1)))]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def weekday_holidays(*, until: date | None = None) -> list[date]:
+    """Public holidays that fall on a working weekday (a holiday on a Friday or Saturday changes nothing)."""
+    days = Holiday.objects.exclude(date__week_day__in=[6, 7]).order_by("date")  # 6, 7: Friday, Saturday
+    if until is not None:
+        days = days.filter(date__lte=until)
+    return list(days.values_list("date", flat=True))
+
+
+def working_days_expression(holidays: list[date]):
+    """SQL for ``licensing.workdays.working_days_between(local date of start, local date of end)``.
+
+    Needs the queryset annotated with ``_start_day``/``_end_day`` (see :func:`with_duration`).
+    """
+    weekdays = _working_week_ordinal(F("_end_day")) - _working_week_ordinal(F("_start_day"))
+    return weekdays - (_holidays_up_to("_end_day", holidays) - _holidays_up_to("_start_day", holidays))
+
+
+def with_duration(
+    queryset,
+    *,
+    unit: str,
+    start_field: str = "submitted_at",
+    end_field: str = "closed_at",
+    holidays: list[date] | None = None,
+):
+    """``queryset`` annotated with ``duration``: the time from ``start_field`` to ``end_field`` in ``unit``.
+
+    ``holidays``: the weekday public holidays to skip (default: all of them, from the staff's list).
+    """
+    if unit == Unit.MINUTES:
+        return queryset.annotate(duration=(EpochSeconds(end_field) - EpochSeconds(start_field)) / Value(60.0))
+    tz = timezone.get_default_timezone()
+    return queryset.annotate(
+        _start_day=TruncDate(start_field, tzinfo=tz),
+        _end_day=TruncDate(end_field, tzinfo=tz),
+    ).annotate(duration=working_days_expression(weekday_holidays() if holidays is None else holidays))
+
+
+def percentiles(queryset, field: str, fractions: tuple[float, ...], **also) -> tuple[list[float | None], dict]:
+    """The interpolated percentiles (as ``percentile_cont``) of ``field`` over ``queryset`` (None when empty),
+    and the aggregates ``also`` computed in the same pass."""
+    if connection.vendor == "postgresql":
+        result = queryset.aggregate(
+            **{f"p{i}": PercentileCont(field, fraction=f) for i, f in enumerate(fractions)}, **also
+        )
+        values = [None if result[f"p{i}"] is None else float(result[f"p{i}"]) for i in range(len(fractions))]
+        return values, {key: result[key] for key in also}  # pragma: no cover - figures_for groups on PostgreSQL
+    extra = queryset.aggregate(count=Count("pk"), **also)
+    count = extra.pop("count")
+    out: list[float | None] = []
+    ordered = queryset.order_by(field).values_list(field, flat=True)
+    for fraction in fractions:
+        if not count:
+            out.append(None)
+            continue
+        position = fraction * (count - 1)
+        low = math.floor(position)
+        values = [float(v) for v in ordered[low : math.ceil(position) + 1]]
+        out.append(values[0] + (values[-1] - values[0]) * (position - low))
+    return out, extra
+
+
+# --- periods -----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """Whole days in Amman, ``first`` to ``last`` inclusive."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min), timezone.get_default_timezone())
+
+    @property
+    def end(self) -> datetime:
+        """The instant after the period (midnight after ``last``)."""
+        return timezone.make_aware(
+            datetime.combine(self.last + timedelta(days=1), time.min), timezone.get_default_timezone()
+        )
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    @classmethod
+    def last_days(cls, days: int, *, today: date | None = None) -> Period:
+        today = today or timezone.localdate()
+        return cls(first=today - timedelta(days=days - 1), last=today)
+
+
+def _in(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+
+
+# --- per service ---------------------------------------------------------------------------------------
+
+
+def standard_for(service: Service | None) -> tuple[int | None, str]:
+    """The card's standard time as (amount, unit); amount None when the card sets none (working days then)."""
+    if service is not None and service.standard_minutes:
+        return service.standard_minutes, Unit.MINUTES
+    if service is not None and service.standard_working_days:
+        return service.standard_working_days, Unit.WORKING_DAYS
+    return None, Unit.WORKING_DAYS
+
+
+@dataclasses.dataclass
+class ServiceFigures:
+    kind: str
+    service: Service | None
+    standard: int | None
+    unit: str
+    started: int = 0
+    submitted: int = 0
+    completed: int = 0
+    ended: dict[str, int] = dataclasses.field(default_factory=dict)
+    median: float | None = None
+    p90: float | None = None
+    within_standard: int = 0
+    rated: int = 0
+    satisfaction: float | None = None
+    online: int = 0
+
+    @property
+    def cancelled(self) -> int:
+        return sum(self.ended.values())
+
+    @property
+    def closed(self) -> int:
+        return self.completed + self.cancelled
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.closed if self.closed else None
+
+    @property
+    def share_within_standard(self) -> float | None:
+        if self.standard is None or not self.completed:
+            return None
+        return self.within_standard / self.completed
+
+    @property
+    def digital_take_up(self) -> float | None:
+        return self.online / self.started if self.started else None
+
+
+def service_kinds() -> list[str]:
+    return list(COMPLETED)
+
+
+def services_by_kind() -> dict[str, Service | None]:
+    by_slug = {s.slug: s for s in Service.objects.filter(slug__in=SERVICE_SLUGS.values())}
+    return {kind: by_slug.get(slug) for kind, slug in SERVICE_SLUGS.items()}
+
+
+def _any(per_kind: dict[str, Q]) -> Q:
+    q = Q(pk__in=[])
+    for condition in per_kind.values():
+        q |= condition
+    return q
+
+
+def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service | None]) -> list[ServiceFigures]:
+    """Everything the dashboard and the public page show per service over ``period``: a few grouped queries
+    for all ``kinds`` together (each scans the applications once), not one set per service."""
+    figures = {}
+    for kind in kinds:
+        standard, unit = standard_for(services.get(kind))
+        figures[kind] = ServiceFigures(
+            kind=kind,
+            service=services.get(kind),
+            standard=standard,
+            unit=unit,
+            ended=dict.fromkeys(EndReason.values, 0),
+        )
+    base = Application.objects.filter(kind__in=kinds).order_by()
+    completed_q = _any({k: Q(kind=k, status__in=COMPLETED[k]) for k in kinds})
+    closed_in = _in("closed_at", period)
+    # Uncorrelated, so PostgreSQL hashes the ids once instead of probing the events per application.
+    created_by_applicant = ApplicationEvent.objects.filter(
+        from_status="", actor_kind=ApplicationEvent.ActorKind.CITIZEN
+    ).values("application_id")
+    counts = (
+        base.filter(_in("created_at", period) | _in("submitted_at", period) | closed_in)
+        .values("kind")
+        .annotate(
+            started=Count("pk", filter=_in("created_at", period)),
+            submitted=Count("pk", filter=_in("submitted_at", period)),
+            completed=Count("pk", filter=closed_in & completed_q),
+            # Digital take-up: applications the applicant created on the portal themselves.
+            online=Count("pk", filter=_in("created_at", period) & Q(pk__in=created_by_applicant)),
+        )
+    )
+    for row in counts:
+        f = figures[row["kind"]]
+        f.started, f.submitted, f.completed = row["started"], row["submitted"], row["completed"]
+        f.online = row["online"]
+
+    # Why the others ended: a refusal status, else who made the closing move (the deadline sweep is the
+    # system). The closing move is the event written with the application's closed_at (same instant, same
+    # status), found through the events' time index rather than a subquery per application.
+    endings = (
+        ApplicationEvent.objects.filter(
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+            created_at=F("application__closed_at"),
+            to_status=F("application__status"),
+            application__kind__in=kinds,
+        )
+        .order_by()
+        .values("application__kind", "application__status", "actor_kind")
+        .annotate(n=Count("application_id", distinct=True))
+    )
+    for row in endings:  # one row per (service, status, who): a handful
+        kind, status = row["application__kind"], row["application__status"]
+        if status in COMPLETED[kind]:
+            continue
+        if status in REFUSED[kind]:
+            reason = EndReason.REFUSED
+        else:
+            reason = {"system": EndReason.DEADLINE, "staff": EndReason.STAFF}.get(
+                row["actor_kind"], EndReason.APPLICANT
+            )
+        figures[kind].ended[reason] += row["n"]
+
+    holidays = weekday_holidays(until=period.last)
+    for unit in {f.unit for f in figures.values()}:
+        unit_kinds = [k for k, f in figures.items() if f.unit == unit]
+        done = with_duration(
+            base.filter(closed_in & completed_q, kind__in=unit_kinds, submitted_at__isnull=False),
+            unit=unit,
+            holidays=holidays,
+        )
+        within_q = _any(
+            {k: Q(kind=k, duration__lte=figures[k].standard) for k in unit_kinds if figures[k].standard is not None}
+        )
+        if connection.vendor == "postgresql":
+            rows = done.values("kind").annotate(
+                p50=PercentileCont("duration", fraction=0.5),
+                p90=PercentileCont("duration", fraction=0.9),
+                within=Count("pk", filter=within_q),
+            )
+            for row in rows:
+                f = figures[row["kind"]]
+                f.median, f.p90, f.within_standard = row["p50"], row["p90"], row["within"]
+        else:
+            for kind in unit_kinds:
+                f = figures[kind]
+                (f.median, f.p90), extra = percentiles(
+                    done.filter(kind=kind), "duration", (0.5, 0.9), within=Count("pk", filter=within_q)
+                )
+                f.within_standard = extra["within"]
+
+    ratings = (
+        Rating.objects.filter(kind__in=kinds, created_at__gte=period.start, created_at__lt=period.end)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+    )
+    for row in ratings:
+        figures[row["kind"]].rated, figures[row["kind"]].satisfaction = row["n"], row["avg"]
+    return [figures[k] for k in kinds]
+
+
+def service_figures(*, kind: str, period: Period, service: Service | None = None) -> ServiceFigures:
+    return figures_for(kinds=[kind], period=period, services={kind: service})[0]
+
+
+def all_service_figures(*, period: Period, kinds: list[str] | None = None) -> list[ServiceFigures]:
+    return figures_for(kinds=kinds or service_kinds(), period=period, services=services_by_kind())
+
+
+# --- work waiting ------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Waiting:
+    kind: str
+    status: str
+    label: str
+    count: int
+    oldest_at: datetime | None
+    oldest_reference: str
+    oldest_url: str
+
+    @property
+    def oldest_age_days(self) -> int | None:
+        if self.oldest_at is None:
+            return None
+        return (timezone.localdate() - timezone.localtime(self.oldest_at).date()).days
+
+
+def waiting_work(*, kinds: list[str] | None = None) -> list[Waiting]:
+    """Open applications per service and status, with the one waiting longest (by submission)."""
+    kinds = kinds or service_kinds()
+    group = [F("kind"), F("status")]
+    # One row per (service, status): the open application waiting longest, with its group's size.
+    rows = (
+        Application.objects.filter(kind__in=kinds, closed_at__isnull=True)
+        .order_by()
+        .annotate(
+            since=Coalesce("submitted_at", "created_at"),
+            place=Window(RowNumber(), partition_by=group, order_by=[F("since").asc(), F("pk").asc()]),
+            n=Window(Count("pk"), partition_by=group),
+        )
+        .filter(place=1)
+        .values("kind", "status", "n", "since", "reference", "pk")
+    )
+    rows = sorted(rows, key=lambda r: (r["kind"], r["since"]))
+    out = []
+    for row in rows:  # one row per (service, status): a handful
+        workflow = get_workflow(row["kind"], default=None)
+        try:
+            url = reverse("admin:services_application_change", args=[row["pk"]])
+        except NoReverseMatch:  # pragma: no cover - the admin is always installed here
+            url = ""
+        out.append(
+            Waiting(
+                kind=row["kind"],
+                status=row["status"],
+                label=workflow.label(row["status"]) if workflow else row["status"],
+                count=row["n"],
+                oldest_at=row["since"],
+                oldest_reference=row["reference"],
+                oldest_url=url,
+            )
+        )
+    return out
+
+
+# --- money ---------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class MoneyDay:
+    day: date
+    billed: Decimal = Decimal("0.000")
+    paid: Decimal = Decimal("0.000")
+    outstanding: Decimal = Decimal("0.000")
+    bills: int = 0
+
+
+def bill_kinds_for(kinds: list[str] | None) -> list[str]:
+    selected = kinds or list(BILL_KINDS)
+    return [bill_kind for kind in selected for bill_kind in BILL_KINDS.get(kind, ())]
+
+
+def money_per_day(*, period: Period, kinds: list[str] | None = None) -> list[MoneyDay]:
+    """Per day in Amman: billed (bills issued), paid (bills paid that day), outstanding (issued that day, still open)."""
+    tz = timezone.get_default_timezone()
+    bills = Bill.objects.filter(kind__in=bill_kinds_for(kinds)).order_by()
+    issued = (
+        bills.filter(_in("issued_at", period))
+        .annotate(day=TruncDate("issued_at", tzinfo=tz))
+        .values("day")
+        .annotate(
+            billed=Sum("amount"),
+            outstanding=Sum("amount", filter=Q(status=BillStatus.OPEN)),
+            bills=Count("pk"),
+        )
+    )
+    paid = (
+        bills.filter(_in("paid_at", period), status=BillStatus.PAID)
+        .annotate(day=TruncDate("paid_at", tzinfo=tz))
+        .values("day")
+        .annotate(paid=Sum("amount"))
+    )
+    days = {d: MoneyDay(day=d) for d in period.days()}
+    for row in issued:
+        entry = days.setdefault(row["day"], MoneyDay(day=row["day"]))
+        entry.billed, entry.bills = row["billed"] or Decimal("0.000"), row["bills"]
+        entry.outstanding = row["outstanding"] or Decimal("0.000")
+    for row in paid:
+        days.setdefault(row["day"], MoneyDay(day=row["day"])).paid = row["paid"] or Decimal("0.000")
+    return [days[d] for d in sorted(days)]
+
+
+def queued_payments() -> list[dict]:
+    """Payments waiting for finance staff, per reason: how many, how much, since when."""
+    return list(
+        Payment.objects.filter(state=PaymentState.QUEUED)
+        .order_by()
+        .values("reason")
+        .annotate(n=Count("pk"), amount=Sum("paid_amount"), oldest=Min("received_at"))
+        .order_by("oldest")
+    )

@@ -1,0 +1,106 @@
+"""The public page and the staff dashboard in headless Chromium, in Arabic, with axe-core checks."""
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+from licensing.models import Holiday
+from performance.models import Rating
+from performance.tests.factories import at, make_application, make_bill
+from portal.testing import assert_accessible, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+NOW = at("2026-03-15 18:00")
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _sign_in(page, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": page.live_server_url}])
+
+
+@pytest.fixture
+def figures(catalogue):
+    user = UserFactory()
+    Holiday.objects.create(date=at("2026-03-10 00:00").date(), name="test")
+    licensing = catalogue["profession-licence-splitting"]
+    accidents = catalogue["accident-claim-release"]
+    for day, close, status in [
+        (1, 3, "issued"),
+        (2, 8, "issued"),
+        (3, 5, "issued"),
+        (4, 12, "issued"),
+        (8, 9, "refused"),
+    ]:
+        app = make_application(
+            applicant=user,
+            status=status,
+            service=licensing,
+            created=at(f"2026-03-{day:02d} 10:00"),
+            closed=at(f"2026-03-{close:02d} 12:00"),
+        )
+        if status == "issued":
+            Rating.objects.create(application=app, kind="licensing", score=4 + day % 2, created_at=app.closed_at)
+    for day, close in [(1, 4), (2, 12), (3, 5)]:
+        make_application(
+            applicant=user,
+            kind="accidents",
+            status="released",
+            service=accidents,
+            created=at(f"2026-03-{day:02d} 09:00"),
+            closed=at(f"2026-03-{close:02d} 09:00"),
+        )
+    make_application(
+        applicant=user,
+        kind="accidents",
+        status="cancelled",
+        closed_by="system",
+        service=accidents,
+        created=at("2026-03-05 09:00"),
+        closed=at("2026-03-09 09:00"),
+    )
+    make_application(applicant=user, status="awaiting_payment", created=at("2026-03-06 10:00"), service=licensing)
+    make_application(
+        applicant=user, kind="accidents", status="submitted", created=at("2026-03-11 10:00"), service=accidents
+    )
+    for day in range(1, 15):
+        make_bill(
+            amount=f"{10 + day * 3}.000",
+            issued=at(f"2026-03-{day:02d} 10:00"),
+            paid=at(f"2026-03-{day:02d} 15:00") if day % 3 else None,
+        )
+    return user
+
+
+def test_public_page_in_arabic(page, figures):
+    with time_machine.travel(NOW, tick=False):
+        page.set_viewport_size(DESKTOP)
+        page.goto(page.live_server_url + "/performance/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.get_by_role("heading", level=1).inner_text() == "أداء خدماتنا"
+        assert page.locator("svg.perf-chart").count() == 2
+        assert "تجزئة رخصة مهن" in page.content()
+        assert_accessible(page)
+        screenshot(page, "performance-public-ar")
+
+
+def test_staff_dashboard_in_arabic(page, figures):
+    with time_machine.travel(NOW, tick=False):
+        page.set_viewport_size(DESKTOP)
+        _sign_in(page, UserFactory(staff=True))
+        page.goto(page.live_server_url + "/performance/dashboard/")
+        page.locator("#id_start").fill("2026-03-01")
+        page.locator("#id_end").fill("2026-03-15")
+        page.get_by_role("button", name="عرض").click()
+        page.wait_for_url("**start=2026-03-01**")
+        assert page.locator("svg.perf-chart").count() == 3
+        assert page.locator("#table-services").inner_text() == "الطلبات ووقت الإنجاز"
+        with page.expect_download() as download:
+            page.locator("a[href*='/dashboard/money.csv']").click()
+        assert download.value.suggested_filename == "performance-money-2026-03-01-2026-03-15.csv"
+        assert_accessible(page)
+        screenshot(page, "performance-dashboard-ar")

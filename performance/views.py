@@ -1,0 +1,306 @@
+import csv
+import dataclasses
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from payments.constants import PaymentReason
+from performance import charts
+from performance.constants import PUBLIC_CACHE_KEY, PUBLIC_CACHE_SECONDS, EndReason, Unit
+from performance.forms import PeriodForm, RatingForm
+from performance.models import Rating
+from performance.selectors import (
+    Period,
+    all_service_figures,
+    money_per_day,
+    queued_payments,
+    services_by_kind,
+    waiting_work,
+)
+from performance.workflow import application_is_completed, rating_submit
+from services.models import Application
+
+
+@dataclasses.dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    total: list | None = None
+
+
+def _service_name(figures_or_kind, services) -> str:
+    kind = getattr(figures_or_kind, "kind", figures_or_kind)
+    service = services.get(kind)
+    return service.tr("name") if service else kind
+
+
+def _unit_label(unit: str) -> str:
+    return str(Unit(unit).label)
+
+
+def _num(value, places: int = 1) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{value * 100:.0f}"
+
+
+def _money(value) -> str:
+    return f"{(value or Decimal('0')):.3f}"
+
+
+def _standard(figures) -> str:
+    if figures.standard is None:
+        return _("Not set")
+    return f"{figures.standard} {_unit_label(figures.unit)}"
+
+
+def _dashboard_tables(form: PeriodForm, *, only: str = "") -> tuple[list[Table], dict]:
+    """Every table of the dashboard (or, for a CSV, only the one named ``only``: the others are not computed)."""
+    period, kinds = form.period, form.kinds
+    services = services_by_kind()
+
+    def needed(*keys):
+        return not only or only in keys
+
+    figures = all_service_figures(period=period, kinds=kinds) if needed("services", "endings") else []
+    waiting = waiting_work(kinds=kinds) if needed("waiting") else []
+    money = money_per_day(period=period, kinds=kinds) if needed("money") else []
+    queued = queued_payments() if needed("queued") else []
+
+    summary = Table(
+        "services",
+        _("Applications and time to complete"),
+        [
+            _("Service"),
+            _("Standard time"),
+            _("Started"),
+            _("Submitted"),
+            _("Completed"),
+            _("Cancelled or refused"),
+            _("Completion rate (%)"),
+            _("Median time"),
+            _("90th percentile"),
+            _("Unit"),
+            _("Within the standard time (%)"),
+            _("Satisfaction (1–5)"),
+            _("Ratings"),
+        ],
+        [
+            [
+                _service_name(f, services),
+                _standard(f),
+                f.started,
+                f.submitted,
+                f.completed,
+                f.cancelled,
+                _pct(f.completion_rate),
+                _num(f.median),
+                _num(f.p90),
+                _unit_label(f.unit),
+                _pct(f.share_within_standard),
+                _num(f.satisfaction),
+                f.rated,
+            ]
+            for f in figures
+        ],
+    )
+    endings = Table(
+        "endings",
+        _("Why applications ended without the service"),
+        [_("Service"), *[str(label) for label in EndReason.labels], _("Total")],
+        [[_service_name(f, services), *[f.ended[r] for r in EndReason.values], f.cancelled] for f in figures],
+    )
+    waiting_table = Table(
+        "waiting",
+        _("Work waiting at each step"),
+        [_("Service"), _("Step"), _("Applications"), _("Oldest"), _("Submitted"), _("Days waiting")],
+        [
+            [
+                _service_name(w.kind, services),
+                w.label,
+                w.count,
+                w.oldest_reference,
+                formats.date_format(timezone.localtime(w.oldest_at), "Y-m-d") if w.oldest_at else "",
+                w.oldest_age_days,
+            ]
+            for w in waiting
+        ],
+    )
+    money_table = Table(
+        "money",
+        _("Money through eFAWATEERcom per day (JOD)"),
+        [_("Day"), _("Bills issued"), _("Billed"), _("Paid"), _("Outstanding")],
+        [[d.day.isoformat(), d.bills, _money(d.billed), _money(d.paid), _money(d.outstanding)] for d in money],
+        total=[
+            _("Total"),
+            sum(d.bills for d in money),
+            _money(sum(d.billed for d in money)),
+            _money(sum(d.paid for d in money)),
+            _money(sum(d.outstanding for d in money)),
+        ],
+    )
+    queued_table = Table(
+        "queued",
+        _("Payments waiting for finance staff"),
+        [_("Reason"), _("Payments"), _("Amount (JOD)"), _("Waiting since")],
+        [
+            [
+                str(PaymentReason(q["reason"]).label) if q["reason"] in PaymentReason.values else q["reason"],
+                q["n"],
+                _money(q["amount"]),
+                formats.date_format(timezone.localtime(q["oldest"]), "Y-m-d H:i") if q["oldest"] else "",
+            ]
+            for q in queued
+        ],
+    )
+    chart_data = {"figures": figures, "waiting": waiting, "money": money, "services": services}
+    return [summary, endings, waiting_table, money_table, queued_table], chart_data
+
+
+def _dashboard_charts(data) -> dict:
+    services = data["services"]
+    figures = data["figures"]
+    days = [f for f in figures if f.unit == Unit.WORKING_DAYS]
+    time_chart = charts.bar_chart(
+        [(_service_name(f, services), f.median, f.standard) for f in days],
+        title=_("Median working days from submission to completion, against the standard time"),
+        marker_label=_("Standard time"),
+    )
+    waiting_chart = charts.bar_chart(
+        [(f"{_service_name(w.kind, services)}: {w.label}", w.count, None) for w in data["waiting"]],
+        title=_("Applications waiting at each step"),
+        value_format=lambda v: f"{v:.0f}",
+        width=800,
+        label_width=400,
+    )
+    money_chart = charts.column_chart(
+        [d.day.strftime("%m-%d") for d in data["money"]],
+        [
+            (_("Billed"), charts.LIGHT, [float(d.billed) for d in data["money"]]),
+            (_("Paid"), charts.GREEN, [float(d.paid) for d in data["money"]]),
+        ],
+        title=_("Money billed and paid per day (JOD)"),
+    )
+    return {"time": time_chart, "waiting": waiting_chart, "money": money_chart}
+
+
+@staff_member_required
+def dashboard(request):
+    form = PeriodForm.from_query(request.GET)
+    context = {"form": form, "tables": [], "charts": {}}
+    if form.is_valid():
+        tables, data = _dashboard_tables(form)
+        context.update(tables=tables, charts=_dashboard_charts(data), period=form.period)
+        context["query"] = request.GET.urlencode()
+    return render(request, "performance/dashboard.html", context)
+
+
+@staff_member_required
+def dashboard_csv(request, table: str):
+    form = PeriodForm.from_query(request.GET)
+    if not form.is_valid():
+        raise Http404("bad period")
+    tables, _data = _dashboard_tables(form, only=table)
+    chosen = next((t for t in tables if t.key == table), None)
+    if chosen is None:
+        raise Http404("no such table")
+    period = form.period
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="performance-{table}-{period.first}-{period.last}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Arabic as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(chosen.headers)
+    writer.writerows(chosen.rows)
+    if chosen.total:
+        writer.writerow(chosen.total)
+    return response
+
+
+# --- the public page ------------------------------------------------------------------------------
+
+
+def public_figures() -> dict:
+    """The published figures (no personal data: counts, rates, medians), cached in the shared cache."""
+
+    def compute():
+        windows = {}
+        for key, days in (("month", 30), ("year", 365)):
+            windows[key] = [
+                {
+                    "kind": f.kind,
+                    "closed": f.closed,
+                    "completed": f.completed,
+                    "completion_rate": f.completion_rate,
+                    "median": f.median,
+                    "standard": f.standard,
+                    "unit": f.unit,
+                    "within": f.share_within_standard,
+                    "satisfaction": f.satisfaction,
+                    "rated": f.rated,
+                    "started": f.started,
+                    "take_up": f.digital_take_up,
+                }
+                for f in all_service_figures(period=Period.last_days(days))
+            ]
+        return {"windows": windows, "computed_at": timezone.now()}
+
+    return cache.get_or_set(PUBLIC_CACHE_KEY, compute, PUBLIC_CACHE_SECONDS)
+
+
+def public(request):
+    data = public_figures()
+    services = services_by_kind()
+    windows = []
+    for key, title in (("month", _("The last 30 days")), ("year", _("The last 12 months"))):
+        rows = []
+        for entry in data["windows"][key]:
+            row = dict(entry, name=_service_name(entry["kind"], services), unit_label=_unit_label(entry["unit"]))
+            row["service"] = services.get(entry["kind"])
+            rows.append(row)
+        chart = charts.bar_chart(
+            [(r["name"], r["median"], r["standard"]) for r in rows if r["unit"] == Unit.WORKING_DAYS],
+            title=_("Median working days to complete, against the standard time") + f" — {title}",
+            marker_label=_("Standard time"),
+        )
+        windows.append({"key": key, "title": title, "rows": rows, "chart": chart})
+    return render(request, "performance/public.html", {"windows": windows, "computed_at": data["computed_at"]})
+
+
+# --- satisfaction ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate(request, reference: str):
+    application = get_object_or_404(Application, reference=reference, applicant=request.user)
+    if not application_is_completed(application):
+        raise Http404("not completed")
+    existing = Rating.objects.filter(application=application).first()
+    form = RatingForm(request.POST or None)
+    if existing is None and request.method == "POST" and form.is_valid():
+        try:
+            rating_submit(
+                application=application,
+                user=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you: your rating was recorded."))
+            return redirect(application.get_absolute_url())
+    return render(request, "performance/rate.html", {"application": application, "form": form, "existing": existing})
