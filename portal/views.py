@@ -1,5 +1,7 @@
 import logging
+import sys
 
+from django import db
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -74,7 +76,14 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without the request's context processors: the failure may be the database or the
     # session itself. Only the static layout and the active language are used; never a traceback.
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    response = HttpResponseServerError(loader.get_template("500.html").render())
+    # Django calls this handler while handling the exception. The database unreachable (restarting,
+    # failing over) is temporary: 503 with Retry-After tells clients and load balancers to come back
+    # (load/tests/test_faults.py); the persistent connection is replaced on the next request.
+    if isinstance(sys.exc_info()[1], (db.OperationalError, db.InterfaceError)):
+        response.status_code = 503
+        response["Retry-After"] = "30"
+    return response
 
 
 def ratelimited(request, exception=None):

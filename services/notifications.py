@@ -37,6 +37,16 @@ def sms_max_attempts() -> int:
     return getattr(settings, "SMS_MAX_ATTEMPTS", SMS_MAX_ATTEMPTS)
 
 
+def sms_resend_interrupted() -> bool:
+    """Whether a message whose worker died in the middle of sending is sent again.
+
+    Yes by default: it is sent again with the same ``reference`` (``n<pk>``), which the gateway uses
+    to de-duplicate, so the person gets it exactly once. Set ``SMS_RESEND_INTERRUPTED = False`` for a
+    gateway that does not de-duplicate: such messages are then marked failed instead (never twice,
+    possibly never)."""
+    return getattr(settings, "SMS_RESEND_INTERRUPTED", True)
+
+
 def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, application=None) -> Notification:
     """Store a message for ``recipient`` and send it by SMS after the current transaction commits.
 
@@ -81,7 +91,14 @@ def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, 
 def _enqueue(notification_id: int) -> None:
     from services.tasks import send_notification
 
-    send_notification.delay(notification_id)
+    try:
+        send_notification.delay(notification_id)
+    except Exception as exc:
+        # The broker is down. The message is stored and stays queued: notifications_recover (beat) hands
+        # it to a worker once the broker is back. Whatever the caller was doing (a payment) stands.
+        logger.warning(
+            "SMS %s not queued, broker unavailable (%s); the recovery sweep will send it", notification_id, exc
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +160,12 @@ SMS_RECOVER_AFTER = timedelta(minutes=10)
 SMS_RECOVER_BATCH = 500
 
 
+def sms_recover_after() -> timedelta:
+    """SMS_RECOVER_AFTER, or ``settings.SMS_RECOVER_AFTER_SECONDS`` (the fault tests use seconds)."""
+    seconds = getattr(settings, "SMS_RECOVER_AFTER_SECONDS", None)
+    return SMS_RECOVER_AFTER if seconds is None else timedelta(seconds=seconds)
+
+
 @dataclass
 class RecoverResult:
     requeued: int = 0
@@ -156,12 +179,14 @@ def notifications_recover(*, now=None, batch_size: int = SMS_RECOVER_BATCH) -> R
     """Give lost messages back to the queue; mark the ones interrupted mid-send as failed.
 
     Called by the ``services.tasks.notifications_recover_sweep`` beat task. Requeueing is always safe:
-    the claim in :func:`notification_send` lets only one run send. A message left "sending" is not
-    retried, because the gateway may already have delivered it and a message is never sent twice;
-    it is marked failed (the person still has it in the inbox, and staff see why in the admin).
+    the claim in :func:`notification_send` lets only one run send. A message left "sending" (its
+    worker died mid-send) may already have reached the gateway: it is sent again under the same
+    reference, which the gateway de-duplicates (see :func:`sms_resend_interrupted`); when resending
+    is turned off, or its attempts are used up, it is marked failed (the person still has it in the
+    inbox, and staff see why in the admin).
     """
     now = now or timezone.now()
-    cutoff = now - SMS_RECOVER_AFTER
+    cutoff = now - sms_recover_after()
     result = RecoverResult()
 
     lost = Q(next_attempt_at__isnull=True, created_at__lte=cutoff) | Q(next_attempt_at__lte=cutoff)
@@ -177,6 +202,23 @@ def notifications_recover(*, now=None, batch_size: int = SMS_RECOVER_BATCH) -> R
         result.requeued += 1
 
     interrupted = Q(last_attempt_at__lte=cutoff) | Q(last_attempt_at__isnull=True, created_at__lte=cutoff)
+    if sms_resend_interrupted():
+        stuck_ids = list(
+            Notification.objects.filter(
+                interrupted, status=Notification.Status.SENDING, attempts__lt=sms_max_attempts()
+            )
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        for notification_id in stuck_ids:
+            # Conditional, like the claim: a worker that finishes the send meanwhile wins, and it is left alone.
+            if Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
+                status=Notification.Status.QUEUED,
+                next_attempt_at=now,
+                last_error="The sending was interrupted; sent again under the same reference.",
+            ):
+                _enqueue(notification_id)
+                result.requeued += 1
     result.abandoned = Notification.objects.filter(
         Q(
             pk__in=Notification.objects.filter(interrupted, status=Notification.Status.SENDING).values("pk")[

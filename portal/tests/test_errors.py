@@ -10,13 +10,19 @@ def _boom(request):
     raise ZeroDivisionError("secret detail from deep inside")
 
 
+def _database_down(request):
+    from django.db import OperationalError
+
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
 @ratelimit(key="ip", rate="1/m", block=True)
 def _limited(request):
     return HttpResponse("ok")
 
 
 # A URLconf with views that fail, on top of the portal's own (the handlers are looked up here).
-urlpatterns = [path("boom/", _boom), path("limited/", _limited), *portal_urlpatterns]
+urlpatterns = [path("boom/", _boom), path("db-down/", _database_down), path("limited/", _limited), *portal_urlpatterns]
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
@@ -38,6 +44,15 @@ def test_server_error_page_is_generic_and_translated_without_traceback(failing_c
     assert "حدث خطأ غير متوقع" in html
     for leak in ("Traceback", "ZeroDivisionError", "secret detail", "_boom"):
         assert leak not in html
+
+
+def test_database_unreachable_is_503_with_retry_after_and_the_same_generic_page(failing_client):
+    response = failing_client.get("/db-down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "حدث خطأ غير متوقع" in html
+    assert "Connection refused" not in html and "127.0.0.1" not in html
 
 
 def test_server_error_page_in_english_when_english_is_chosen(failing_client):

@@ -291,7 +291,8 @@ def test_a_failed_attempt_records_when_the_next_one_is_due(fake_gateway):
     assert notification.next_attempt_at == RECOVER_NOW + timedelta(seconds=outcome.delay)
 
 
-def test_a_message_interrupted_while_sending_is_marked_failed_not_sent_again(fake_gateway):
+def test_a_message_interrupted_while_sending_is_marked_failed_not_sent_again(fake_gateway, settings):
+    settings.SMS_RESEND_INTERRUPTED = False  # a gateway that does not de-duplicate by reference
     stuck = _stored_message(
         "t:stuck",
         status=Notification.Status.SENDING,
@@ -328,3 +329,36 @@ def test_the_beat_schedule_runs_the_sweeps_of_the_services_app():
     app.loader.import_default_modules()
     for task in ("services.tasks.deadline_sweep", "services.tasks.notifications_recover_sweep"):
         assert task in app.tasks
+
+
+def test_a_message_interrupted_while_sending_is_sent_again_under_the_same_reference(fake_gateway):
+    # The worker died after claiming it (load/tests/test_faults.py does it with a real worker): the
+    # gateway may have it already, so it is resent with the same reference for the gateway to de-duplicate.
+    stuck = _stored_message(
+        "t:stuck-resend",
+        status=Notification.Status.SENDING,
+        minutes_ago=30,
+        attempts=1,
+        last_attempt_at=RECOVER_NOW - timedelta(minutes=30),
+    )
+    with time_machine.travel(RECOVER_NOW, tick=False):
+        assert notifications_recover().as_dict() == {"requeued": 1, "abandoned": 0}
+        assert notifications_recover().as_dict() == {"requeued": 0, "abandoned": 0}
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.attempts) == (Notification.Status.SENT, 2)
+    assert [r["form"]["reference"] for r in fake_gateway.requests] == [f"n{stuck.pk}"]
+
+
+def test_an_interrupted_message_with_no_attempts_left_is_marked_failed(fake_gateway):
+    stuck = _stored_message(
+        "t:stuck-spent",
+        status=Notification.Status.SENDING,
+        minutes_ago=30,
+        attempts=6,
+        last_attempt_at=RECOVER_NOW - timedelta(minutes=30),
+    )
+    with time_machine.travel(RECOVER_NOW, tick=False):
+        assert notifications_recover().as_dict() == {"requeued": 0, "abandoned": 1}
+    stuck.refresh_from_db()
+    assert stuck.status == Notification.Status.FAILED
+    assert fake_gateway.requests == []

@@ -1,0 +1,6 @@
+"""Load and fault tests of the whole portal: gunicorn + PostgreSQL + Redis + a Celery worker.
+
+``make load`` (``python -m load``) runs :mod:`load.runner`; ``load/tests/`` holds the fault tests
+(worker killed mid-send, Redis stopped, database restarted) and the hypothesis fuzzing. See the
+README section "Load and fault tests".
+"""

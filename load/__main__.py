@@ -1,0 +1,5 @@
+import sys
+
+from load.runner import main
+
+sys.exit(main())
