@@ -21,7 +21,7 @@ APT_TEST_PACKAGES := chromium docker-compose
 APP_DIRS := $(filter-out portal,$(patsubst %/apps.py,%,$(wildcard */apps.py)))
 
 .PHONY: run test deps system-deps system-test-deps venv assets messages makemessages migrate demo \
-	check compose-check bench lint format
+	check compose-check bench load lint format
 
 run: deps migrate demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
@@ -88,13 +88,23 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# ruff, migrations, Django's deployment checklist (plus the portal's own: portal/checks.py) with production
+# settings, bandit (high severity fails; config in pyproject.toml), and the security tests (marker
+# `security`: every URL swept, staff MFA, audit trail, retention; see README "Security").
 check: deps lint
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=False SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=portal.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(VENV)/bin/bandit -c pyproject.toml -r . --severity-level high -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m "security and not browser" -p randomly $(PYTEST_ARGS)
 
 compose-check: system-test-deps
 	docker-compose -f docker-compose.yml config -q
 
 bench: deps
 	$(PY) -m bench $(BENCH_ARGS)
+
+# gunicorn + PostgreSQL + Redis + a Celery worker under a mixed load for LOAD_ARGS (default --duration 60),
+# then checks every payment was applied once and every SMS sent once (README "Load and fault tests").
+load: deps
+	$(PY) -m load $(LOAD_ARGS)

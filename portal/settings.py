@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Project apps: dependencies point down this list (service apps use services/payments/accounts).
     "portal",
     "accounts",
@@ -61,17 +63,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff second factor (portal.mfa): request.user.is_verified(), then admin pages need it.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "portal.mfa.StaffMFAMiddleware",
+    # Who is acting, for the audit trail (portal.audit); records staff views of personal data.
+    "portal.audit.AuditMiddleware",
     "accounts.middleware.MobileVerificationMiddleware",
     # A view that raises Ratelimited (e.g. @ratelimit(block=True)) answers with RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -116,9 +124,12 @@ REDIS_URL = read_env(env.str, "REDIS_URL", default="", schemes=("redis", "rediss
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that answers as a miss (and logs a warning) while Redis is down: see portal/cache.py.
+            "BACKEND": "portal.cache.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": read_env(env.str, "CACHE_KEY_PREFIX", default="portal"),
+            # Fail fast rather than hold a request while Redis is unreachable.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -134,12 +145,29 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Amman"
+# While the broker is down an enqueue gives up quickly (the row stays queued and the recovery sweep sends
+# it later) instead of holding the request; a task whose worker died is redelivered after the visibility
+# timeout, which must outlast the longest retry countdown (services.notifications.SMS_RETRY_MAX_SECONDS).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": read_env(env.int, "CELERY_VISIBILITY_TIMEOUT", default=7200),
+    "socket_connect_timeout": 2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "services.tasks.deadline_sweep", "schedule": 60.0},
     "sms-recover": {"task": "services.tasks.notifications_recover_sweep", "schedule": 300.0},
     "bills-expire": {"task": "payments.tasks.bills_expire_sweep", "schedule": 300.0},
+    # portal.retention: expired codes and old uploads of closed cases; the ledger is never touched.
+    "retention-purge": {"task": "portal.tasks.retention_purge", "schedule": 24 * 3600.0},
 }
+
+# --- Retention (portal.retention) -----------------------------------------------------------
+# One-time SMS codes are deleted this long after they expired (kept a day for support questions).
+RETENTION_CODES_DAYS = read_env(env.int, "RETENTION_CODES_DAYS", default=1)
+# Files people uploaded to a case are deleted this long after the case closed (the record of the
+# upload - name, size, SHA-256 - stays, so the timeline still says what was given).
+RETENTION_UPLOADS_DAYS = read_env(env.int, "RETENTION_UPLOADS_DAYS", default=365)
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -184,12 +212,18 @@ SILENCED_SYSTEM_CHECKS = ["account.W001"]
 # one counter each, so that resetting the password by SMS really lifts a lockout.
 ACCOUNT_RATE_LIMITS = {"login_failed": None, "signup": None}
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Staff reach the admin only with a TOTP code on top of the password (portal.mfa). With it off,
+# `check --deploy` (so `make check`) fails (portal.checks); test settings switch it off for other apps' admin tests.
+STAFF_MFA_REQUIRED = read_env(env.bool, "STAFF_MFA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "GAM e-services"
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Jordanian number format (decimal point) over Django's Arabic one: see portal/formats/ar/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Asia/Amman"
 USE_I18N = True
 USE_TZ = True
@@ -243,8 +277,25 @@ SITE_URL = read_env(env.str, "SITE_URL", default="http://127.0.0.1:8000", scheme
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.ratelimited"
 RATELIMIT_ENABLE = read_env(env.bool, "RATELIMIT_ENABLE", default=True)
+# With the cache down a rate limit cannot count: pages are served unthrottled (portal/cache.py logs it)
+# rather than refused. Sign-in lockouts are counted in the database (django-axes) and still apply.
+RATELIMIT_FAIL_OPEN = read_env(env.bool, "RATELIMIT_FAIL_OPEN", default=True)
 
 # --- Security -----------------------------------------------------------------------------
+# Writes to these are in the audit trail (portal.audit) with who, when and what changed.
+AUDITED_MODELS = [
+    "payments.Bill",
+    "payments.Payment",
+    "payments.Receipt",
+    "contractors.Contractor",
+    "contractors.Permit",
+    "licensing.ProfessionLicence",
+    "accidents.InsurancePolicy",
+    "accounts.User",
+    "accounts.Organisation",
+    "accounts.Membership",
+    "otp_totp.TOTPDevice",
+]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -262,7 +313,10 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # portal.logsafe: secrets redacted, control characters from user input escaped (one record, one line).
+    "formatters": {
+        "plain": {"()": "portal.logsafe.SafeFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],

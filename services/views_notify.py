@@ -63,6 +63,8 @@ def upload_download(request, uuid):
         perm="services.view_upload",
     ):
         raise Http404
+    if not upload.file:  # deleted under the retention rule (portal.retention): only its record remains
+        raise Http404
     return _private_file_response(upload.file, filename=upload.original_name, content_type=upload.content_type)
 
 

@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.party import SESSION_KEY
 from accounts.tests.factories import MembershipFactory
@@ -91,7 +92,10 @@ def test_citizen_follows_their_applications_in_arabic(page, user, applications):
 
     # The next action button leads on; the detail page shows the whole public timeline.
     awaiting_card = page.locator(".my-applications > li").first
-    awaiting_card.get_by_role("link", name="Pay the fees").click()
+    # The test workflow's label is a real msgid: another app's catalogue may translate it.
+    with translation.override("ar"):
+        pay_label = gettext("Pay the fees")
+    awaiting_card.get_by_role("link", name=pay_label).click()
     page.wait_for_url(f"**/my/applications/{applications['awaiting'].reference}/")
     assert page.get_by_role("heading", level=1).inner_text() == "كف طلب عن حادث سير"
     assert page.locator(".application-timeline-item").count() == 2
