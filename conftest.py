@@ -16,6 +16,22 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language (Arabic).
+
+    LocaleMiddleware activates the request's language on the test's own thread and never resets it,
+    so a request in English would leave lazy strings evaluated by the next test (random order) in
+    English: seen in CI as an English form error under translation.override("ar").
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     """Uploads and issued documents go to a per-test private folder."""
     settings.STORAGES = {
