@@ -20,14 +20,12 @@ from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
 from accidents.inputs import jordan_mobile_local
 from accidents.models import AccidentClaim, InsuranceCompany
 from accidents.workflow import ClaimData, claim_letter_upload, claim_payment_choose, claim_submit
-from accounts.party import party_q
 from api import schemas
-from api.auth import api_party
+from api.auth import api_party, party_application
 from api.endpoints import ERRORS, _application, _bill, _money, _pdf
 from api.errors import ApiError, form_error
 from payments.constants import BillStatus
 from payments.receipts import receipt_for_bill
-from services.reference import reference_is_valid, reference_normalise
 from services.selectors import application_for_user
 
 router = Router(tags=["accident claims"])
@@ -136,18 +134,9 @@ class ClaimOut(Schema):
 
 
 def _claim_for(request, reference: str) -> AccidentClaim:
-    """The party's own claim; anybody else's is a 404 (its existence is not revealed)."""
-    if not reference_is_valid(reference):
-        raise Http404
-    claim = (
-        AccidentClaim.objects.filter(party_q(api_party(request)))
-        .select_related("bill", "declared_insurer", "sketch", "letter", "certificate", "service")
-        .filter(reference=reference_normalise(reference))
-        .first()
+    return party_application(
+        request, AccidentClaim, reference, "bill", "declared_insurer", "sketch", "letter", "certificate", "service"
     )
-    if claim is None:
-        raise Http404
-    return claim
 
 
 def _file(upload) -> dict | None:

@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+from django.http import Http404
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from accounts.models import Membership
-from accounts.party import Party
+from accounts.party import Party, party_q
 from api.models import ApiToken, token_hash
+from services.reference import reference_is_valid, reference_normalise
 
 # Writing last_used_at on every request costs a write; a minute's precision is plenty.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -45,3 +47,19 @@ def api_party(request) -> Party:
         ApiToken.objects.filter(pk=token.pk).update(organisation=None)
         token.organisation = None
     return Party(user=token.user)
+
+
+def party_application(request, model, reference: str, *related: str):
+    """The party's own application of `model` by its reference, with `related` joined; anybody
+    else's, or a reference that cannot exist, is a 404 (its existence is not revealed)."""
+    if not reference_is_valid(reference):
+        raise Http404
+    application = (
+        model.objects.filter(party_q(api_party(request)))
+        .select_related(*related)
+        .filter(reference=reference_normalise(reference))
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application

@@ -16,9 +16,8 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 from ninja import Field, Router, Schema, Status
 
-from accounts.party import party_q
 from api import schemas
-from api.auth import api_party
+from api.auth import api_party, party_application
 from api.endpoints import ERRORS, LIST_ERRORS, _application, _bill, _money, _pdf
 from api.errors import ApiError, form_error
 from licensing import views as website
@@ -34,7 +33,6 @@ from licensing.workflow import (
     split_corrections_confirm,
     split_inspection_book,
 )
-from services.reference import reference_is_valid, reference_normalise
 from services.selectors import application_for_user
 
 router = Router(tags=["licence splitting"])
@@ -143,18 +141,17 @@ class SplitOut(Schema):
 
 
 def _split_for(request, reference: str) -> SplitApplication:
-    """The party's own request; anybody else's is a 404 (its existence is not revealed)."""
-    if not reference_is_valid(reference):
-        raise Http404
-    application = (
-        SplitApplication.objects.filter(party_q(api_party(request)))
-        .select_related("licence", "profession", "dues_bill", "fees_bill", "new_licence__document", "service")
-        .filter(reference=reference_normalise(reference))
-        .first()
+    return party_application(
+        request,
+        SplitApplication,
+        reference,
+        "licence",
+        "profession",
+        "dues_bill",
+        "fees_bill",
+        "new_licence__document",
+        "service",
     )
-    if application is None:
-        raise Http404
-    return application
 
 
 def _slot(slot) -> dict:
