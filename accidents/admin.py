@@ -5,7 +5,6 @@ Every decision calls a function of ``accidents.workflow``; the admin never edits
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,7 +24,12 @@ from accidents.workflow import (
     claim_letter_decide,
     claim_value,
 )
-from services.admin import ApplicationAdminMixin, ApplicationEventInline, ApplicationStatusFilter
+from services.admin import (
+    ApplicationAdminMixin,
+    ApplicationEventInline,
+    ApplicationQueueFilter,
+    ApplicationStatusFilter,
+)
 from services.models import IssuedDocument
 from services.workflow import TransitionError
 
@@ -41,26 +45,6 @@ QUEUES = [
     ("released", _("Released"), (S.RELEASED,)),
     ("cancelled", _("Cancelled"), (S.CANCELLED,)),
 ]
-QUEUE_STATUSES = {key: statuses for key, _label, statuses in QUEUES}
-
-
-def queue_counts(queryset) -> dict[str, int]:
-    """One query: how many claims wait in each queue."""
-    by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-    return {key: sum(by_status.get(s, 0) for s in statuses) for key, _label, statuses in QUEUES}
-
-
-class QueueFilter(admin.SimpleListFilter):
-    title = _("Queue")
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        counts = queue_counts(model_admin.get_queryset(request))
-        return [(key, f"{label} ({counts[key]})") for key, label, _statuses in QUEUES]
-
-    def queryset(self, request, queryset):
-        statuses = QUEUE_STATUSES.get(self.value())
-        return queryset.filter(status__in=statuses) if statuses else queryset
 
 
 class _SeenWithTheClaim:
@@ -140,7 +124,7 @@ class DocumentInline(_SeenWithTheClaim, admin.TabularInline):
 
 @admin.register(AccidentClaim)
 class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
-    change_list_template = "admin/accidents/accidentclaim/change_list.html"
+    queues = QUEUES
     change_form_template = "admin/accidents/accidentclaim/change_form.html"
     list_display = (
         "reference",
@@ -156,7 +140,7 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
     )
     list_display_links = ("reference",)
     list_filter = (
-        QueueFilter,
+        ApplicationQueueFilter,
         ApplicationStatusFilter,
         "insurance_state",
         "payment_method",
@@ -315,16 +299,6 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             return "-"
         url = reverse("services:document-download", kwargs={"code": claim.certificate.code})
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, claim.certificate.code)
-
-    # --- changelist: queues with counts ----------------------------------------------------------
-    def changelist_view(self, request, extra_context=None):
-        counts = queue_counts(self.get_queryset(request))
-        extra_context = {
-            **(extra_context or {}),
-            "queues": [(key, label, counts[key]) for key, label, _statuses in QUEUES],
-            "current_queue": request.GET.get("queue", ""),
-        }
-        return super().changelist_view(request, extra_context=extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)

@@ -17,6 +17,7 @@ from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
 from accidents.models import AccidentClaim
 from accidents.workflow import ClaimData, claim_letter_upload, claim_payment_choose, claim_submit
 from accounts.party import party_for_request, party_q
+from services.forms import form_add_errors
 from services.workflow import TransitionError
 
 
@@ -32,14 +33,6 @@ def _detail(claim: AccidentClaim):
     return redirect("services:application-detail", reference=claim.reference)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @ratelimit(key="user", rate="20/h", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
@@ -51,23 +44,11 @@ def claim_create(request):
         try:
             claim = claim_submit(
                 party=party,
-                data=ClaimData(
-                    plate_code=data["plate_code"],
-                    plate_number=data["plate_number"],
-                    registration_number=data["registration_number"],
-                    accident_date=data["accident_date"],
-                    accident_place=data["accident_place"],
-                    damaged_property=list(data["damaged_property"]),
-                    damage_description=data["damage_description"],
-                    police_report_number=data["police_report_number"],
-                    contact_mobile=data["contact_mobile"],
-                    insurer=data["insurer"],
-                    policy_number=data["policy_number"],
-                ),
+                data=ClaimData.from_cleaned(data),
                 sketch=data["sketch"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -126,7 +107,7 @@ def letter_upload(request, reference: str):
         try:
             claim_letter_upload(claim=claim, party=party_for_request(request), letter=form.cleaned_data["letter"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         except TransitionError as exc:
             messages.error(request, _message(exc))
             return _detail(claim)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -36,14 +36,18 @@ from accidents.constants import (
 from accidents.inputs import policy_normalise, registration_normalise
 from accidents.insurance import InsuranceUnavailableError, policy_check
 from accidents.models import AccidentClaim, InsuranceCompany, ValuationItem
-from accounts.party import Party, user_can_access
+from accounts.party import Party
 from services.workflow import (
     CLEAR,
     Deadline,
     TransitionError,
     Workflow,
     application_create,
+    application_payer_name,
+    application_require_party,
+    application_require_status,
     application_transition,
+    deadline_text,
 )
 from services.workflow import register_workflow as _register_workflow
 
@@ -116,37 +120,10 @@ def _money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _deadline_text(at) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
-
-
 def _lock(claim: AccidentClaim) -> AccidentClaim:
     """The claim as it is now, row locked (the parent row too, which is what the workflow locks)."""
     # select_related() of the nullable organisation would be an outer join, which FOR UPDATE refuses.
     return AccidentClaim.objects.select_for_update().get(pk=claim.pk)
-
-
-def _require_status(claim: AccidentClaim, *allowed: str, message) -> None:
-    if claim.status not in allowed:
-        raise TransitionError(message, application=claim, from_status=claim.status)
-
-
-def _require_party(claim: AccidentClaim, party: Party) -> None:
-    """Acting on a claim needs the party that owns it (the views answer 404 before we get here)."""
-    if party.organisation is not None:
-        owns = claim.organisation_id == party.organisation.pk and user_can_access(
-            party.user, applicant_id=None, organisation_id=party.organisation.pk
-        )
-    else:
-        owns = claim.organisation_id is None and claim.applicant_id == party.user.pk
-    if not owns:
-        raise PermissionDenied(gettext("This request is not yours."))
-
-
-def _payer_name(claim: AccidentClaim) -> str:
-    if claim.organisation_id:
-        return claim.organisation.name_ar
-    return claim.applicant.display_name
 
 
 # --- step 4: submit -------------------------------------------------------------------------------
@@ -165,6 +142,12 @@ class ClaimData:
     damage_description: str = ""
     insurer: InsuranceCompany | None = None
     policy_number: str = ""
+
+    @classmethod
+    def from_cleaned(cls, cleaned: dict) -> ClaimData:
+        """From a valid ``ClaimForm``'s cleaned data (the website and the app API both submit one)."""
+        fields = {name: cleaned[name] for name in cls.__dataclass_fields__}
+        return cls(**{**fields, "damaged_property": list(cleaned["damaged_property"])})
 
 
 def claim_submit(*, party: Party, data: ClaimData, sketch) -> AccidentClaim:
@@ -277,7 +260,7 @@ def claim_value(*, claim: AccidentClaim, lines: list[ValuationLine], actor, publ
 
     with transaction.atomic():
         claim = _lock(claim)
-        _require_status(claim, S.SUBMITTED, message=gettext("This request has already been valued."))
+        application_require_status(claim, S.SUBMITTED, message=gettext("This request has already been valued."))
         now = timezone.now()
         ValuationItem.objects.bulk_create(
             ValuationItem(
@@ -321,7 +304,7 @@ def claim_insurance_check(*, claim: AccidentClaim, actor=None) -> AccidentClaim:
     """
     with transaction.atomic():
         claim = _lock(claim)
-        _require_status(claim, S.VALUED, message=gettext("The insurance is checked once, after valuation."))
+        application_require_status(claim, S.VALUED, message=gettext("The insurance is checked once, after valuation."))
         result = policy_check(
             registration_number=claim.registration_number,
             insurer_code=claim.declared_insurer.code if claim.declared_insurer_id else "",
@@ -399,7 +382,7 @@ def _bill_issue_and_wait(
             )
             for item, ar, en in zip(items, lines_ar, lines_en, strict=True)
         ],
-        payer_name=_payer_name(claim),
+        payer_name=application_payer_name(claim),
         payer=claim.applicant,
         organisation=claim.organisation,
         expires_at=deadline.at,
@@ -421,7 +404,7 @@ def _bill_issue_and_wait(
             {
                 "amount": f"{bill.amount:.3f}",
                 "billing_number": bill.billing_number,
-                "deadline": _deadline_text(deadline.at),
+                "deadline": deadline_text(deadline.at),
             },
         ),
     )
@@ -439,14 +422,14 @@ def claim_payment_choose(*, claim: AccidentClaim, party: Party, method: str) -> 
         raise ValidationError(gettext("Choose how to pay."), code="method")
     with transaction.atomic():
         claim = _lock(claim)
-        _require_party(claim, party)
+        application_require_party(claim, party)
         if claim.payment_method:
             raise TransitionError(
                 gettext("You have already chosen how to pay for this request."),
                 application=claim,
                 from_status=claim.status,
             )
-        _require_status(
+        application_require_status(
             claim, S.AWAITING_CHOICE, message=gettext("This request is not waiting for a choice of payment method.")
         )
         now = timezone.now()
@@ -471,7 +454,7 @@ def claim_payment_choose(*, claim: AccidentClaim, party: Party, method: str) -> 
                 actor_kind=ACTOR_CITIZEN,
                 reason=_("The applicant chose to pay through the insurance company"),
                 deadline=deadline,
-                sms=(SMS_LETTER, {"deadline": _deadline_text(deadline.at)}),
+                sms=(SMS_LETTER, {"deadline": deadline_text(deadline.at)}),
             )
     return claim
 
@@ -488,8 +471,8 @@ def claim_letter_upload(*, claim: AccidentClaim, party: Party, letter) -> Accide
 
     with transaction.atomic():
         claim = _lock(claim)
-        _require_party(claim, party)
-        _require_status(
+        application_require_party(claim, party)
+        application_require_status(
             claim, S.AWAITING_LETTER, message=gettext("No insurer's letter is being asked for on this request.")
         )
         if letter is None:
@@ -525,7 +508,9 @@ def claim_letter_decide(*, claim: AccidentClaim, actor, valid: bool, reason: str
         raise ValidationError(gettext("Write why the letter is not valid: the applicant reads it."), code="reason")
     with transaction.atomic():
         claim = _lock(claim)
-        _require_status(claim, S.LETTER_REVIEW, message=gettext("There is no insurer's letter waiting for review."))
+        application_require_status(
+            claim, S.LETTER_REVIEW, message=gettext("There is no insurer's letter waiting for review.")
+        )
         claim.letter_reviewed_at = timezone.now()
         claim.letter_reviewed_by = actor
         claim.letter_valid = valid
@@ -666,7 +651,7 @@ def claim_certificate_issue(*, claim_id: int):
             context={
                 "claim": claim,
                 "items": list(claim.items.all()),
-                "party_name": _payer_name(claim),
+                "party_name": application_payer_name(claim),
             },
             title=_("Accident claim release certificate"),
             summary=summary,

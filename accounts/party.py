@@ -56,6 +56,19 @@ def user_can_access(user: User, *, applicant_id: int | None, organisation_id: in
     return applicant_id == user.pk
 
 
+def party_owns(party: Party, *, applicant_id: int | None, organisation_id: int | None) -> bool:
+    """Whether ``party``, as it acts now, owns an object of (applicant, organisation).
+
+    Stricter than :func:`user_can_access`: a person acting for themselves does not own their
+    organisation's objects, and acting for an organisation needs a membership that still exists.
+    """
+    if party.organisation is not None:
+        return organisation_id == party.organisation.pk and user_can_access(
+            party.user, applicant_id=None, organisation_id=party.organisation.pk
+        )
+    return organisation_id is None and applicant_id == party.user.pk
+
+
 def party_choose(request, *, organisation_id: int | None) -> Party:
     """Act for oneself (``None``) or for one of one's organisations from now on in this session.
 

@@ -227,19 +227,7 @@ def claim_create(request, payload: Form[ClaimIn], sketch: File[UploadedFile]):
     cleaned = form.cleaned_data
     claim = claim_submit(
         party=api_party(request),
-        data=ClaimData(
-            plate_code=cleaned["plate_code"],
-            plate_number=cleaned["plate_number"],
-            registration_number=cleaned["registration_number"],
-            accident_date=cleaned["accident_date"],
-            accident_place=cleaned["accident_place"],
-            damaged_property=list(cleaned["damaged_property"]),
-            damage_description=cleaned["damage_description"],
-            police_report_number=cleaned["police_report_number"],
-            contact_mobile=cleaned["contact_mobile"],
-            insurer=cleaned["insurer"],
-            policy_number=cleaned["policy_number"],
-        ),
+        data=ClaimData.from_cleaned(cleaned),
         sketch=cleaned["sketch"],
     )  # a refusal is a ValidationError naming its field: 422, like the form's own
     return Status(201, _claim_out(request, _claim_for(request, claim.reference)))

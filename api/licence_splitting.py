@@ -257,14 +257,7 @@ def split_create(request, payload: SplitIn):
     cleaned = form.cleaned_data
     application = split_apply(
         party=api_party(request),
-        data=SplitData(
-            licence_number=cleaned["licence_number"],
-            deed_reference=cleaned["deed_reference"],
-            construction_certificate_reference=cleaned["construction_certificate_reference"],
-            profession=cleaned["profession"],
-            trade_name=cleaned["trade_name"],
-            area_m2=cleaned["area_m2"],
-        ),
+        data=SplitData.from_cleaned(cleaned),
     )  # a refusal is a ValidationError naming its field: 422, like the form's own
     return Status(201, _split_out(request, _split_for(request, application.reference)))
 

@@ -44,9 +44,7 @@ from __future__ import annotations
 import http.client
 import math
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -273,66 +271,24 @@ def run_load(
 # --- the live server ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
-    """gunicorn serving ``bench.settings`` on a free local port, with ``workers`` sync workers."""
+    """gunicorn serving ``bench.settings`` on a free local port (``load.procs.Gunicorn``), warmed up."""
 
     def __init__(self, *, workers: int, workdir: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / "gunicorn.log"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--backlog",
-                "256",
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("wb"),
-        )
-        self._wait_ready()
+        from load.procs import Gunicorn
 
-    def _wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: see {self.log}\n{self.log.read_text()[-2000:]}")
-            with suppress(OSError, http.client.HTTPException):
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", TRIVIAL_PATH)
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    # Every worker imports Django lazily: warm them all before anything is timed.
-                    run_load(self.url, [Request("GET", TRIVIAL_PATH)] * 50, concurrency=8)
-                    return
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer in time")
+        self._gunicorn = Gunicorn(
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+            workdir=workdir,
+            workers=workers,
+            timeout=120,
+        )
+        self.url = self._gunicorn.url
+        # Every worker imports Django lazily: warm them all before anything is timed.
+        run_load(self.url, [Request("GET", TRIVIAL_PATH)] * 50, concurrency=8)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        self._gunicorn.stop()
 
 
 # --- results -------------------------------------------------------------------------------------------

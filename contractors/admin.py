@@ -20,7 +20,7 @@ from contractors.forms import ApproveForm, RefuseForm
 from contractors.inputs import jordan_mobile_local
 from contractors.models import Contractor, Permit, RenewalRequest
 from contractors.workflow import renewal_approve, renewal_default_period, renewal_refuse
-from services.admin_applications import ApplicationAdminMixin
+from services.admin import ApplicationAdminMixin, ApplicationQueueFilter
 from services.models import IssuedDocument, Notification
 from services.workflow import TransitionError
 
@@ -34,26 +34,6 @@ QUEUES = [
     ("refused", _("Refused"), (S.REFUSED,)),
     ("cancelled", _("Cancelled (not paid in time)"), (S.CANCELLED,)),
 ]
-QUEUE_STATUSES = {key: statuses for key, _label, statuses in QUEUES}
-
-
-def queue_counts(queryset) -> dict[str, int]:
-    """One query: how many requests wait in each queue."""
-    by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-    return {key: sum(by_status.get(s, 0) for s in statuses) for key, _label, statuses in QUEUES}
-
-
-class QueueFilter(admin.SimpleListFilter):
-    title = _("queue")
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        counts = queue_counts(model_admin.get_queryset(request))
-        return [(key, f"{label} ({counts[key]})") for key, label, _statuses in QUEUES]
-
-    def queryset(self, request, queryset):
-        statuses = QUEUE_STATUSES.get(self.value())
-        return queryset.filter(status__in=statuses) if statuses else queryset
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -118,7 +98,7 @@ class DocumentInline(_ReadOnlyInline):
 
 @admin.register(RenewalRequest)
 class RenewalRequestAdmin(ApplicationAdminMixin, admin.ModelAdmin):
-    change_list_template = "admin/contractors/renewalrequest/change_list.html"
+    queues = QUEUES
     change_form_template = "admin/contractors/renewalrequest/change_form.html"
     list_display = (
         "reference",
@@ -131,7 +111,7 @@ class RenewalRequestAdmin(ApplicationAdminMixin, admin.ModelAdmin):
         "submitted_at",
         "deadline_at",
     )
-    list_filter = (QueueFilter, "period_year", "permit__kind", "submitted_anonymously", "submitted_at")
+    list_filter = (ApplicationQueueFilter, "period_year", "permit__kind", "submitted_anonymously", "submitted_at")
     list_select_related = ("permit__contractor", "applicant", "organisation")
     search_fields = (
         "reference",
@@ -291,11 +271,6 @@ class RenewalRequestAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             submit_label=gettext("Refuse the request"),
             danger=True,
         )
-
-    def changelist_view(self, request, extra_context=None):
-        counts = queue_counts(self.get_queryset(request))
-        queues = [(key, label, counts[key]) for key, label, _statuses in QUEUES]
-        return super().changelist_view(request, {**(extra_context or {}), "queues": queues})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         renewal = self.get_queryset(request).filter(pk=object_id).first()

@@ -4,11 +4,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contractors.constants import RenewalStatus
 from contractors.inputs import digits_ascii, identifier_normalize, jordan_mobile_normalize
 from contractors.models import Permit, RenewalRequest
 from services.reference import reference_normalise
@@ -77,14 +75,6 @@ def renewal_track(*, reference: str, phone: str) -> RenewalRequest | None:
         .filter(reference=reference, phone=mobile)
         .first()
     )
-
-
-def renewal_queue_counts() -> dict[str, int]:
-    """How many requests wait at each step (the staff's queues)."""
-    counts = RenewalRequest.objects.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in RenewalStatus.values}
-    )
-    return counts
 
 
 # --- the look-up answer (page, JSON and app API share it) ---------------------------------------

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +29,14 @@ from contractors.constants import (
 )
 from contractors.models import Permit, RenewalRequest
 from contractors.selectors import period_is_covered, renewal_candidate_years
-from services.workflow import Deadline, Workflow, application_create, application_transition, register_workflow
+from services.workflow import (
+    Deadline,
+    Workflow,
+    application_create,
+    application_transition,
+    deadline_text,
+    register_workflow,
+)
 
 PUBLIC_APPLICANT_USERNAME = "contractors-public"
 
@@ -267,12 +273,10 @@ def renewal_approve(
             ),
             expected_status=RenewalStatus.SUBMITTED,
         )
-        with translation.override(renewal.language or "ar"):
-            deadline_text = date_format(timezone.localtime(deadline_at), "Y-m-d H:i")
         _sms(
             renewal=renewal,
             text=SMS_APPROVED,
-            context={"amount": fee, "billing_number": bill.billing_number, "deadline": deadline_text},
+            context={"amount": fee, "billing_number": bill.billing_number, "deadline": deadline_text(deadline_at)},
             event="approved",
         )
     return renewal

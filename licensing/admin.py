@@ -6,7 +6,7 @@ Every decision calls a function of ``licensing.workflow``; the admin never edits
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -45,7 +45,12 @@ from licensing.workflow import (
     split_inspection_book,
     split_inspection_result,
 )
-from services.admin import ApplicationAdminMixin, ApplicationEventInline, ApplicationStatusFilter
+from services.admin import (
+    ApplicationAdminMixin,
+    ApplicationEventInline,
+    ApplicationQueueFilter,
+    ApplicationStatusFilter,
+)
 from services.models import Notification
 from services.workflow import TransitionError
 
@@ -64,26 +69,6 @@ QUEUES = [
     ("issued", _("Issued"), (S.ISSUED,)),
     ("ended", _("Refused or cancelled"), (S.REFUSED, S.CANCELLED)),
 ]
-QUEUE_STATUSES = {key: statuses for key, _label, statuses in QUEUES}
-
-
-def queue_counts(queryset) -> dict[str, int]:
-    """One query: how many requests wait in each queue."""
-    by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-    return {key: sum(by_status.get(s, 0) for s in statuses) for key, _label, statuses in QUEUES}
-
-
-class QueueFilter(admin.SimpleListFilter):
-    title = _("Queue")
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        counts = queue_counts(model_admin.get_queryset(request))
-        return [(key, f"{label} ({counts[key]})") for key, label, _statuses in QUEUES]
-
-    def queryset(self, request, queryset):
-        statuses = QUEUE_STATUSES.get(self.value())
-        return queryset.filter(status__in=statuses) if statuses else queryset
 
 
 class StandardTimeFilter(admin.SimpleListFilter):
@@ -148,7 +133,7 @@ DECISIONS = {
 
 @admin.register(SplitApplication)
 class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
-    change_list_template = "admin/licensing/splitapplication/change_list.html"
+    queues = QUEUES
     change_form_template = "admin/licensing/splitapplication/change_form.html"
     list_display = (
         "reference",
@@ -160,7 +145,7 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
         "deadline_at",
         "submitted_at",
     )
-    list_filter = (QueueFilter, ApplicationStatusFilter, StandardTimeFilter, "profession", "submitted_at")
+    list_filter = (ApplicationQueueFilter, ApplicationStatusFilter, StandardTimeFilter, "profession", "submitted_at")
     list_select_related = ("applicant", "organisation", "licence", "profession")
     search_fields = (
         "reference",
@@ -241,14 +226,6 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
         return f"{timezone.localtime(obj.deadline_at):%Y-%m-%d %H:%M} ({obj.deadline_reason})"
 
     # --- changelist and change form ------------------------------------------------------------
-    def changelist_view(self, request, extra_context=None):
-        counts = queue_counts(self.get_queryset(request))
-        extra_context = {
-            **(extra_context or {}),
-            "queues": [(key, label, counts[key]) for key, label, _statuses in QUEUES],
-            "current_queue": request.GET.get("queue", ""),
-        }
-        return super().changelist_view(request, extra_context=extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

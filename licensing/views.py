@@ -26,6 +26,7 @@ from licensing.workflow import (
     split_corrections_confirm,
     split_inspection_book,
 )
+from services.forms import form_add_errors
 from services.workflow import TransitionError
 
 
@@ -42,14 +43,6 @@ def _application_for(request, reference: str) -> SplitApplication:
 
 def _detail(application):
     return redirect("services:application-detail", reference=application.reference)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _message(exc) -> str:
@@ -87,17 +80,10 @@ def split_create(request):
         try:
             application = split_apply(
                 party=party,
-                data=SplitData(
-                    licence_number=data["licence_number"],
-                    deed_reference=data["deed_reference"],
-                    construction_certificate_reference=data["construction_certificate_reference"],
-                    profession=data["profession"],
-                    trade_name=data["trade_name"],
-                    area_m2=data["area_m2"],
-                ),
+                data=SplitData.from_cleaned(data),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if application.status == SplitStatus.AWAITING_DUES:
                 messages.warning(
@@ -141,7 +127,7 @@ def inspection_book(request, reference: str):
                 party=party_for_request(request),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         except (TransitionError, PermissionDenied) as exc:
             messages.error(request, _message(exc))
             return _detail(application)

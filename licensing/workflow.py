@@ -10,14 +10,14 @@ import logging
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.party import Party, user_can_access
+from accounts.party import Party, party_owns
 from licensing.constants import (
     BILL_KIND_DUES,
     BILL_KIND_FEES,
@@ -52,7 +52,11 @@ from services.workflow import (
     TransitionError,
     Workflow,
     application_create,
+    application_payer_name,
+    application_require_party,
+    application_require_status,
     application_transition,
+    deadline_text,
     register_workflow,
 )
 
@@ -129,36 +133,8 @@ def _money(value) -> Decimal:
     return Decimal(value).quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _when(at) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
-
-
 def _lock(application: SplitApplication) -> SplitApplication:
     return SplitApplication.objects.select_for_update().get(pk=application.pk)
-
-
-def _require_status(application: SplitApplication, *allowed: str, message) -> None:
-    if application.status not in allowed:
-        raise TransitionError(message, application=application, from_status=application.status)
-
-
-def party_owns(*, party: Party, applicant_id: int | None, organisation_id: int | None) -> bool:
-    if party.organisation is not None:
-        return organisation_id == party.organisation.pk and user_can_access(
-            party.user, applicant_id=None, organisation_id=party.organisation.pk
-        )
-    return organisation_id is None and applicant_id == party.user.pk
-
-
-def _require_party(application: SplitApplication, party: Party) -> None:
-    if not party_owns(party=party, applicant_id=application.applicant_id, organisation_id=application.organisation_id):
-        raise PermissionDenied(gettext("This request is not yours."))
-
-
-def _payer_name(application: SplitApplication) -> str:
-    if application.organisation_id:
-        return application.organisation.name_ar
-    return application.applicant.display_name
 
 
 def _owner_ids(party: Party) -> list[str]:
@@ -185,6 +161,11 @@ class SplitData:
     area_m2: Decimal
     construction_certificate_reference: str = ""
 
+    @classmethod
+    def from_cleaned(cls, cleaned: dict) -> SplitData:
+        """From a valid ``SplitForm``'s cleaned data (the website and the app API both submit one)."""
+        return cls(**{name: cleaned[name] for name in cls.__dataclass_fields__})
+
 
 def licence_check(*, party: Party, number: str) -> ProfessionLicence:
     """The party's own licence ``number``, in force (active and renewed this year) and not being split.
@@ -193,7 +174,7 @@ def licence_check(*, party: Party, number: str) -> ProfessionLicence:
     """
     licence = ProfessionLicence.objects.filter(number=number).select_related("profession").first()
     if licence is None or not party_owns(
-        party=party, applicant_id=licence.holder_id, organisation_id=licence.organisation_id
+        party, applicant_id=licence.holder_id, organisation_id=licence.organisation_id
     ):
         # Somebody else's licence looks exactly like a wrong number: its existence is not revealed.
         raise ValidationError(
@@ -308,7 +289,7 @@ def split_apply(*, party: Party, data: SplitData) -> SplitApplication:
                     "reference": application.reference,
                     "amount": f"{bill.amount:.3f}",
                     "billing_number": bill.billing_number,
-                    "deadline": _when(deadline.at),
+                    "deadline": deadline_text(deadline.at),
                 },
                 recipient=application.applicant,
                 dedupe_key=f"licensing:{application.pk}:dues",
@@ -356,7 +337,7 @@ def _dues_bill(*, application: SplitApplication, dues, expires_at):
         kind=BILL_KIND_DUES,
         service_type=BILL_SERVICE_TYPE_DUES,
         lines=lines,
-        payer_name=_payer_name(application),
+        payer_name=application_payer_name(application),
         payer=application.applicant,
         organisation=application.organisation,
         expires_at=expires_at,
@@ -434,7 +415,7 @@ def split_approval_record(
         raise ValidationError(gettext("Write the body's reason for refusing: the applicant reads it."), code="reason")
     with transaction.atomic():
         application = _lock(application)
-        _require_status(
+        application_require_status(
             application, S.EXTERNAL_APPROVALS, message=gettext("This request is not waiting for external approvals.")
         )
         approval = ExternalApproval.objects.select_for_update().filter(application=application, body=body).first()
@@ -493,8 +474,8 @@ def split_inspection_book(
     with transaction.atomic():
         application = _lock(application)
         if party is not None:
-            _require_party(application, party)
-        _require_status(
+            application_require_party(application, party)
+        application_require_status(
             application, S.AWAITING_BOOKING, message=gettext("This request is not waiting for an inspection booking.")
         )
         if party is not None and not slot.is_published:
@@ -513,8 +494,8 @@ def split_inspection_book(
             to_status=S.INSPECTION_BOOKED,
             actor=actor,
             actor_kind=CITIZEN if party is not None else STAFF,
-            reason=_("Inspection booked for %(when)s") % {"when": _when(slot.starts_at)},
-            sms=(SMS_INSPECTION, {"when": _when(slot.starts_at)}),
+            reason=_("Inspection booked for %(when)s") % {"when": deadline_text(slot.starts_at)},
+            sms=(SMS_INSPECTION, {"when": deadline_text(slot.starts_at)}),
         )
     return booking
 
@@ -528,7 +509,9 @@ def split_inspection_result(
         raise ValidationError(gettext("List what the applicant must correct: they receive it by SMS."), code="findings")
     with transaction.atomic():
         application = _lock(application)
-        _require_status(application, S.INSPECTION_BOOKED, message=gettext("This request has no inspection booked."))
+        application_require_status(
+            application, S.INSPECTION_BOOKED, message=gettext("This request has no inspection booked.")
+        )
         booking = InspectionBooking.objects.select_for_update().get(
             application=application, cancelled_at__isnull=True, result=""
         )
@@ -562,8 +545,8 @@ def split_corrections_confirm(*, application: SplitApplication, party: Party, no
     """The applicant confirms the corrections are made; a new inspection is then booked."""
     with transaction.atomic():
         application = _lock(application)
-        _require_party(application, party)
-        _require_status(
+        application_require_party(application, party)
+        application_require_status(
             application, S.AWAITING_CORRECTIONS, message=gettext("This request is not waiting for corrections.")
         )
         booking = (
@@ -599,7 +582,7 @@ def split_civil_defence_decide(
         raise ValidationError(gettext("Write the Civil Defence's reason: the applicant reads it."), code="reason")
     with transaction.atomic():
         application = _lock(application)
-        _require_status(
+        application_require_status(
             application, S.CIVIL_DEFENCE, message=gettext("This request is not waiting for the Civil Defence.")
         )
         application.civil_defence_decided_at = timezone.now()
@@ -638,7 +621,9 @@ def split_fee_set(*, application: SplitApplication, amount, actor) -> SplitAppli
         raise ValidationError(gettext("The fee must be more than zero."), code="not_positive")
     with transaction.atomic():
         application = _lock(application)
-        _require_status(application, S.FEE_ASSESSMENT, message=gettext("This request is not waiting for its fees."))
+        application_require_status(
+            application, S.FEE_ASSESSMENT, message=gettext("This request is not waiting for its fees.")
+        )
         _fees_bill_and_wait(application=application, amount=amount, actor=actor, reason=_("Fees set by staff"))
     return application
 
@@ -665,7 +650,7 @@ def _fees_bill_and_wait(*, application: SplitApplication, amount: Decimal, actor
                 item_key=f"licensing:{application.pk}:fees",
             )
         ],
-        payer_name=_payer_name(application),
+        payer_name=application_payer_name(application),
         payer=application.applicant,
         organisation=application.organisation,
         expires_at=deadline.at,
@@ -685,7 +670,11 @@ def _fees_bill_and_wait(*, application: SplitApplication, amount: Decimal, actor
         deadline=deadline,
         sms=(
             SMS_FEES,
-            {"amount": f"{bill.amount:.3f}", "billing_number": bill.billing_number, "deadline": _when(deadline.at)},
+            {
+                "amount": f"{bill.amount:.3f}",
+                "billing_number": bill.billing_number,
+                "deadline": deadline_text(deadline.at),
+            },
         ),
     )
 

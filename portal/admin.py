@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from portal.models import AuditEntry
+from services.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit trail: read-only for everyone, superusers included (append-only by design)."""
 
     list_display = ("at", "actor_repr", "action", "content_type", "object_repr", "path")
@@ -12,12 +13,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("actor_repr", "object_repr", "object_id", "path")
     date_hierarchy = "at"
     list_select_related = ("content_type",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

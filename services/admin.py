@@ -73,7 +73,9 @@ from services import admin_notify  # noqa: E402, F401
 from services.admin_applications import (  # noqa: E402, F401
     ApplicationAdminMixin,
     ApplicationEventInline,
+    ApplicationQueueFilter,
     ApplicationStateFilter,
     ApplicationStatusFilter,
     transition_action,
 )
+from services.admin_notify import ReadOnlyAdmin  # noqa: E402, F401

@@ -120,6 +120,25 @@ class ApplicationStateFilter(admin.SimpleListFilter):
         return queryset.filter(state[1]) if state else queryset
 
 
+class ApplicationQueueFilter(admin.SimpleListFilter):
+    """The department's queues (``ApplicationAdminMixin.queues``), each with its count."""
+
+    title = _("Queue")
+    parameter_name = "queue"
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin = model_admin
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        counts = model_admin.queue_counts(request)
+        return [(key, f"{label} ({counts[key]})") for key, label, _statuses in model_admin.queues]
+
+    def queryset(self, request, queryset):
+        statuses = {key: statuses for key, _label, statuses in self.model_admin.queues}.get(self.value())
+        return queryset.filter(status__in=statuses) if statuses else queryset
+
+
 def transition_action(to_status: str, description, *, public_note="", reason=""):
     """An admin action moving the selected applications to ``to_status`` through the workflow.
 
@@ -153,7 +172,36 @@ def transition_action(to_status: str, description, *, public_note="", reason="")
 
 
 class ApplicationAdminMixin:
-    """Lists, filters, counts and a read-only lifecycle for a service's Application subclass."""
+    """Lists, filters, counts and a read-only lifecycle for a service's Application subclass.
+
+    ``queues``: the department's work queues, one per step, as ``(key, label, statuses)``. When set,
+    the changelist shows each with its count above the list (put ``ApplicationQueueFilter`` in
+    ``list_filter`` to filter by them too).
+    """
+
+    queues: tuple | list = ()
+    change_list_template = "admin/services/application_change_list.html"
+
+    def queue_counts(self, request) -> dict[str, int]:
+        """One query per request: how many applications wait in each queue (filter and header share it)."""
+        cache = request.__dict__.setdefault("_application_queue_counts", {})
+        if self.opts.label not in cache:
+            queryset = self.get_queryset(request).order_by()
+            by_status = dict(queryset.values_list("status").annotate(n=Count("pk")))
+            cache[self.opts.label] = {
+                key: sum(by_status.get(status, 0) for status in statuses) for key, _label, statuses in self.queues
+            }
+        return cache[self.opts.label]
+
+    def changelist_view(self, request, extra_context=None):
+        if self.queues:
+            counts = self.queue_counts(request)
+            extra_context = {
+                **(extra_context or {}),
+                "queues": [(key, label, counts[key]) for key, label, _statuses in self.queues],
+                "current_queue": request.GET.get("queue", ""),
+            }
+        return super().changelist_view(request, extra_context=extra_context)
 
     list_display = (
         "reference",

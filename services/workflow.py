@@ -201,6 +201,32 @@ def _event_sms(*, application, event, sms) -> None:
     )
 
 
+def application_require_status(application, *allowed: str, message) -> None:
+    """Refuse a step the application's current status does not allow (``message`` is shown)."""
+    if application.status not in allowed:
+        raise TransitionError(message, application=application, from_status=application.status)
+
+
+def application_require_party(application, party) -> None:
+    """Acting on an application needs the party that owns it (views answer 404 before this)."""
+    from accounts.party import party_owns
+
+    if not party_owns(party, applicant_id=application.applicant_id, organisation_id=application.organisation_id):
+        raise PermissionDenied(gettext("This request is not yours."))
+
+
+def application_payer_name(application) -> str:
+    """The name a bill for this application is made out to: the organisation's, or the person's."""
+    if application.organisation_id:
+        return application.organisation.name_ar
+    return application.applicant.display_name
+
+
+def deadline_text(at: datetime) -> str:
+    """A deadline as an SMS shows it: local time, digits every phone renders."""
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+
+
 def application_create(
     *,
     model: type,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from services.admin import ReadOnlyAdmin  # the partner's data: staff look, never edit (the next feed would undo it)
 from violations.feed import FeedFileError, feed_import
 from violations.models import DrivingLicence, FeedImport, FleetVehicle, InquiryLog, PaymentNotice, Vehicle, Violation
 from violations.normalise import clean_digits, clean_plate_part
@@ -30,19 +31,6 @@ def _plate_q(term: str, prefix: str = "") -> Q | None:
     if parts is None:
         return None
     return Q(**{f"{prefix}plate_code": parts[0], f"{prefix}plate_number": parts[1]})
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The partner's data: staff look, never edit (the next feed would undo it)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ViolationInline(admin.TabularInline):
