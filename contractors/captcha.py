@@ -137,6 +137,6 @@ def captcha_check(*, session, answer: str) -> bool:
     if timezone.now().timestamp() > stored.get("expires", 0):
         return False
     typed = "".join(digits_ascii(answer or "").split())
-    if not typed.isdigit():
+    if not typed.isdecimal():
         return False
     return constant_time_compare(_digest(stored["nonce"], typed), stored["digest"])

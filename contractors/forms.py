@@ -27,7 +27,7 @@ class LookupForm(forms.Form):
 
     def clean_contractor_number(self):
         value = identifier_normalize(self.cleaned_data["contractor_number"])
-        if not value.isdigit():
+        if not value.isdecimal():
             raise ValidationError(_("The contractor number is made of digits only."), code="digits")
         return value
 
@@ -36,7 +36,7 @@ class LookupForm(forms.Form):
 
     def clean_permit_year(self):
         value = identifier_normalize(self.cleaned_data["permit_year"])
-        if not value.isdigit() or not 1990 <= int(value) <= 2100:
+        if not value.isdecimal() or not 1990 <= int(value) <= 2100:
             raise ValidationError(_("Enter the permit year in four digits, e.g. 2025."), code="year")
         return int(value)
 

@@ -60,7 +60,7 @@ def _date(value: str, column: str) -> dt.date:
 
 def _contractor_fields(row: dict) -> tuple[str, dict]:
     number = identifier_normalize(row.get("contractor_number", ""))
-    if not number.isdigit() or len(number) > 20:
+    if not number.isdecimal() or len(number) > 20:
         raise RowError(_("contractor_number: digits only, at most 20"))
     name_ar = (row.get("name_ar") or "").strip()
     if not name_ar:
@@ -86,7 +86,7 @@ def _permit_fields(row: dict) -> tuple[str, int, dict] | None:
     if not number or len(number) > 20:
         raise RowError(_("permit_number: required, at most 20 characters"))
     year_text = identifier_normalize(row.get("permit_year", ""))
-    if not year_text.isdigit() or not 1990 <= int(year_text) <= 2100:
+    if not year_text.isdecimal() or not 1990 <= int(year_text) <= 2100:
         raise RowError(_("permit_year: a year between 1990 and 2100"))
     site = (row.get("site") or "").strip()
     if not site:

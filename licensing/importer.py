@@ -45,7 +45,7 @@ def _row(row: dict) -> tuple[dict, dict]:
     if kind not in DueKind.values:
         raise RowError(f"kind: unknown value “{kind}” (allowed: {', '.join(DueKind.values)})")
     year_text = (row.get("year") or "").strip()
-    if not year_text.isdigit() or not 1990 <= int(year_text) <= 2100:
+    if not year_text.isdecimal() or not 1990 <= int(year_text) <= 2100:
         raise RowError("year: a year between 1990 and 2100")
     try:
         amount = Decimal((row.get("amount") or "").strip())

@@ -41,7 +41,7 @@ def billing_number_normalise(value: str) -> str:
 
 def billing_number_is_valid(value: str) -> bool:
     """13 ASCII digits, first not 0, and a correct Luhn check digit."""
-    if not isinstance(value, str) or len(value) != LENGTH or not value.isascii() or not value.isdigit():
+    if not isinstance(value, str) or len(value) != LENGTH or not value.isascii() or not value.isdecimal():
         return False
     if value[0] == "0":
         return False

@@ -21,7 +21,7 @@ FEED_MAX_BYTES = 200 * 1024 * 1024
 def _plate_parts(term: str) -> tuple[str, str] | None:
     """ "10-79210", "10 79210" or "10/79210" as (plate code, plate number)."""
     parts = [p for p in term.replace("/", "-").replace(" ", "-").split("-") if p]
-    if len(parts) == 2 and all(clean_digits(p).isdigit() for p in parts):
+    if len(parts) == 2 and all(clean_digits(p).isdecimal() for p in parts):
         return clean_plate_part(parts[0]), clean_plate_part(parts[1])
     return None
 
@@ -142,7 +142,7 @@ class InquiryLogAdmin(ReadOnlyAdmin):
         parts = _plate_parts(term)
         if parts is not None:
             return queryset.filter(subject_hash=plate_subject(plate_code=parts[0], plate_number=parts[1])), False
-        if clean_digits(term).isdigit() and len(clean_digits(term)) >= 6:
+        if clean_digits(term).isdecimal() and len(clean_digits(term)) >= 6:
             hashed = licence_subject(number=clean_digits(term))
             results, dup = super().get_search_results(request, queryset, search_term)
             return results | queryset.filter(subject_hash=hashed), dup

@@ -36,6 +36,6 @@ def item_key(violation_pk: int) -> str:
 
 def item_key_pk(key: str) -> int | None:
     prefix, _sep, pk = key.partition(":")
-    if prefix != "violation" or not pk.isdigit():
+    if prefix != "violation" or not pk.isdecimal():
         return None
     return int(pk)

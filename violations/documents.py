@@ -53,7 +53,7 @@ def statement_document_issue(*, statement, owner, organisation=None):
 
 
 def paid_violations(*, billing_number: str) -> list[Violation]:
-    if not (billing_number.isdigit() and len(billing_number) == 13):
+    if not (billing_number.isdecimal() and len(billing_number) == 13):
         return []
     return list(
         Violation.objects.filter(paid_billing_number=billing_number, status=ViolationStatus.PAID)

@@ -114,9 +114,9 @@ def _parse_row(line: int, raw: dict) -> FeedRow:
     plate_code, plate_number = clean_plate_part(get("plate_code")), clean_plate_part(get("plate_number"))
     registration = clean_registration(get("registration_number"))
     if plate_code or plate_number:
-        if not (plate_code.isdigit() and len(plate_code) <= 3):
+        if not (plate_code.isdecimal() and len(plate_code) <= 3):
             raise ValueError(_("plate_code must be 1 to 3 digits"))
-        if not (plate_number.isdigit() and len(plate_number) <= 8):
+        if not (plate_number.isdecimal() and len(plate_number) <= 8):
             raise ValueError(_("plate_number must be 1 to 8 digits"))
         if not _REGISTRATION.match(registration):
             raise ValueError(_("registration_number is required with a plate (letters and digits, at most 20)"))
@@ -124,7 +124,7 @@ def _parse_row(line: int, raw: dict) -> FeedRow:
     licence_number = clean_digits(get("licence_number"))
     centre, category = clean_text(get("licence_centre")), clean_text(get("licence_category"))
     if licence_number:
-        if not (licence_number.isdigit() and len(licence_number) <= 20):
+        if not (licence_number.isdecimal() and len(licence_number) <= 20):
             raise ValueError(_("licence_number must be digits (at most 20)"))
         if len(licence_number) != NATIONAL_LICENCE_LENGTH and not (centre and category):
             raise ValueError(

@@ -44,13 +44,13 @@ class VehicleInquiryForm(forms.Form):
 
     def clean_plate_code(self):
         value = clean_plate_part(self.cleaned_data["plate_code"])
-        if not (value.isdigit() and len(value) <= 3):
+        if not (value.isdecimal() and len(value) <= 3):
             raise ValidationError(_("Enter the plate code: 1 to 3 digits, e.g. 10."))
         return value
 
     def clean_plate_number(self):
         value = clean_plate_part(self.cleaned_data["plate_number"])
-        if not (value.isdigit() and len(value) <= 8):
+        if not (value.isdecimal() and len(value) <= 8):
             raise ValidationError(_("Enter the plate number: up to 8 digits, e.g. 79210."))
         return value
 
@@ -91,7 +91,7 @@ class LicenceInquiryForm(forms.Form):
 
     def clean_licence_number(self):
         value = clean_digits(self.cleaned_data["licence_number"])
-        if not value.isdigit():
+        if not value.isdecimal():
             raise ValidationError(_("Enter the licence number in digits."))
         return value
 

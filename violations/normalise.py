@@ -31,7 +31,7 @@ def subject_hash(kind: str, value: str) -> str:
 def clean_plate_part(value: str) -> str:
     """Plate code or number as printed: digits without leading zeros ("010" and "10" are one plate)."""
     digits = clean_digits(value)
-    if not digits.isdigit():
+    if not digits.isdecimal():
         return digits
     return digits.lstrip("0") or "0"
 

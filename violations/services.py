@@ -171,9 +171,9 @@ def _fleet_values(*, plate_code: str, plate_number: str, registration_number: st
         "registration_number": clean_registration(registration_number),
     }
     errors = {}
-    if not (values["plate_code"].isdigit() and 1 <= len(values["plate_code"]) <= 3):
+    if not (values["plate_code"].isdecimal() and 1 <= len(values["plate_code"]) <= 3):
         errors["plate_code"] = _("Enter the plate code: 1 to 3 digits, e.g. 10.")
-    if not (values["plate_number"].isdigit() and 1 <= len(values["plate_number"]) <= 8):
+    if not (values["plate_number"].isdecimal() and 1 <= len(values["plate_number"]) <= 8):
         errors["plate_number"] = _("Enter the plate number: up to 8 digits, e.g. 79210.")
     reg = values["registration_number"]
     if not (reg and len(reg) <= 20 and reg.replace("-", "").isalnum() and reg.isascii()):
@@ -257,7 +257,7 @@ def fleet_csv_import(*, organisation, user, ip: str | None = None, data: bytes) 
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
-        if number == 1 and not clean_digits(cells[0]).isdigit():
+        if number == 1 and not clean_digits(cells[0]).isdecimal():
             continue  # a header line
         if len(cells) not in (3, 4):
             result.errors.append(

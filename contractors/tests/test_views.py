@@ -147,6 +147,14 @@ def test_format_errors_are_reported_on_their_fields(client, frozen):
     assert set(response.json()["errors"]) == {"contractor_number", "permit_year"}
 
 
+def test_digit_like_characters_are_format_errors_not_a_server_error(client, frozen, permit):
+    # "²" and "①" pass str.isdigit() but int() refuses them: the form must say so, not answer 500.
+    response = _lookup(client, contractor="5550①", year="²⁰²⁶", **JSON)
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"contractor_number", "permit_year"}
+
+
 def test_lookups_are_rate_limited_per_ip(client, frozen, permit, settings):
     settings.CONTRACTORS_RATES = {"lookup": ("3/m",)}
     statuses = [_lookup(client, contractor=f"9{i}", **JSON).status_code for i in range(3)]

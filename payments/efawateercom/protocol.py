@@ -646,7 +646,7 @@ def parse_response(raw: bytes) -> Response:
     return Response(
         res_type=request.req_type,
         guid=request.guid,
-        code=int(code) if code.isdigit() else -1,
+        code=int(code) if code.isdecimal() else -1,
         body=request.body,
         body_text=request.body_text,
         signature=request.signature,

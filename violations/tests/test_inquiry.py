@@ -50,6 +50,14 @@ def test_arabic_indic_digits_and_leading_zeros_are_understood(logged_in, vehicle
     assert response.status_code == 302
 
 
+def test_digit_like_characters_in_a_plate_are_a_form_error_not_a_server_error(logged_in, vehicle):
+    response = logged_in.post(BY_VEHICLE, _vehicle_form("¹⁰", "7921²", "7702154"))
+
+    assert response.status_code == 200
+    assert set(response.context["vehicle_form"].errors) >= {"plate_code", "plate_number"}
+    assert SESSION_SUBJECT not in logged_in.session
+
+
 def test_a_wrong_registration_number_and_an_unknown_plate_get_the_same_answer(logged_in, vehicle):
     wrong_registration = logged_in.post(BY_VEHICLE, _vehicle_form(registration_number="7702155"))
     unknown_plate = logged_in.post(BY_VEHICLE, _vehicle_form(plate_number="79211", registration_number="7702155"))
