@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accidents.constants import DamagedProperty, Department, PaymentMethod, Unit
-from accidents.inputs import jordan_mobile_local, jordan_mobile_normalise, policy_normalise, registration_normalise
+from accidents.inputs import policy_normalise, registration_normalise
 from accidents.models import InsuranceCompany
+from core.phones import mobile_normalise, phone_local
 from services.forms import PrivateFileField
 
 ALLOWED_UPLOADS = ("pdf", "jpeg", "png")
@@ -88,7 +89,7 @@ class ClaimForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and not self.is_bound and user.mobile:
-            self.initial.setdefault("contact_mobile", jordan_mobile_local(user.mobile))
+            self.initial.setdefault("contact_mobile", phone_local(user.mobile))
         self.fields["accident_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["contact_mobile"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         for name in ("plate_code", "plate_number"):
@@ -124,7 +125,7 @@ class ClaimForm(forms.Form):
         return day
 
     def clean_contact_mobile(self):
-        return jordan_mobile_normalise(self.cleaned_data["contact_mobile"])
+        return mobile_normalise(self.cleaned_data["contact_mobile"])
 
     def clean(self):
         cleaned = super().clean()

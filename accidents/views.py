@@ -17,7 +17,7 @@ from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
 from accidents.models import AccidentClaim
 from accidents.workflow import ClaimData, claim_letter_upload, claim_payment_choose, claim_submit
 from accounts.party import party_for_request, party_q
-from services.forms import form_add_errors
+from core.forms import form_add_errors
 from services.workflow import TransitionError
 
 

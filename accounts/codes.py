@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.constants import CODE_DIGITS, CODE_MAX_ATTEMPTS, CODE_TTL
-from accounts.identity import compact
 from accounts.models import OneTimeCode, User
+from core.digits import compact
 
 _SMS_TEXT = {
     OneTimeCode.Purpose.VERIFY_MOBILE: _(

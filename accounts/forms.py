@@ -13,6 +13,7 @@ from accounts import identity
 from accounts.models import Membership, Organisation, User
 from accounts.security import signup_throttle
 from accounts.workflow import identity_taken_errors
+from core.phones import mobile_normalise, phone_normalise
 
 
 def _ltr(**attrs) -> forms.TextInput:
@@ -95,7 +96,7 @@ class SignupForm(AllauthSignupForm):
         return identity.name_en_clean(self.cleaned_data["full_name_en"])
 
     def clean_mobile(self):
-        return identity.mobile_normalise(self.cleaned_data["mobile"])
+        return mobile_normalise(self.cleaned_data["mobile"])
 
     def clean(self):
         signup_throttle(allauth_context.request)
@@ -171,7 +172,7 @@ class MobileForm(forms.Form):
     )
 
     def clean_mobile(self):
-        return identity.mobile_normalise(self.cleaned_data["mobile"])
+        return mobile_normalise(self.cleaned_data["mobile"])
 
 
 class PasswordResetRequestForm(forms.Form):
@@ -261,7 +262,7 @@ class OrganisationForm(forms.ModelForm):
         return identity.organisation_name_ar_clean(self.cleaned_data["name_ar"])
 
     def clean_phone(self):
-        return identity.phone_normalise(self.cleaned_data["phone"])
+        return phone_normalise(self.cleaned_data["phone"])
 
     def validate_unique(self):
         # accounts.organisations.organisation_create reports a taken establishment number with our own message.

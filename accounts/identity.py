@@ -13,29 +13,16 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-# Spaces, dashes, brackets and the invisible direction marks that copy-paste brings along in RTL text.
-_SEPARATORS = re.compile(r"[\s\-()/.\u200e\u200f\u202a-\u202e]+")
+from core.digits import compact
+from core.phones import looks_like_mobile, mobile_normalise
+
 _NATIONAL_ID = re.compile(r"^[1-9][0-9]{9}$")
-# Jordanian mobile operators: 077, 078, 079, then seven digits.
-_JO_MOBILE = re.compile(r"^(?:\+962|00962|962|0)?(7[789][0-9]{7})$")
-# Landlines: area codes 02 (north), 03 (south), 05 (centre), 06 (Amman), then seven digits.
-_JO_LANDLINE = re.compile(r"^(?:\+962|00962|962|0)?([2356][0-9]{7})$")
 _PERSONAL_NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
 _ESTABLISHMENT_NUMBER = re.compile(r"^[0-9]{6,20}$")
 _ARABIC_NAME = re.compile(r"^[\u0621-\u064A\u064B-\u065F\u0670\u0671-\u06D3\u06FA-\u06FF' \-]+$")
 _LATIN_NAME = re.compile(r"^[A-Za-z' .\-]+$")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _JORDANIAN_WORDS = {"jordanian", "jordan", "أردني", "اردني", "أردنية", "اردنية", "الأردن", "الاردن"}
-
-
-def digits_ascii(value: str) -> str:
-    return (value or "").translate(_DIGITS)
-
-
-def compact(value: str) -> str:
-    """ASCII digits, no spaces, dashes or direction marks."""
-    return _SEPARATORS.sub("", digits_ascii(value))
 
 
 def national_id_normalise(value: str) -> str:
@@ -66,33 +53,6 @@ def nationality_clean(value: str) -> str:
             _("Jordanians sign up with their national number, not a personal number."), code="nationality"
         )
     return nationality
-
-
-def mobile_normalise(value: str) -> str:
-    """The E.164 form (+9627XXXXXXXX) of a Jordanian mobile number, or ValidationError."""
-    match = _JO_MOBILE.match(compact(value))
-    if not match:
-        raise ValidationError(
-            _("Enter a Jordanian mobile number such as 0791234567 or +962791234567 (077, 078 or 079)."),
-            code="mobile",
-        )
-    return f"+962{match.group(1)}"
-
-
-def looks_like_mobile(value: str) -> bool:
-    return bool(_JO_MOBILE.match(compact(value)))
-
-
-def phone_normalise(value: str) -> str:
-    """A Jordanian landline or mobile number in E.164, or ValidationError."""
-    number = compact(value)
-    match = _JO_MOBILE.match(number) or _JO_LANDLINE.match(number)
-    if not match:
-        raise ValidationError(
-            _("Enter a Jordanian phone number such as 065001234 or 0791234567."),
-            code="phone",
-        )
-    return f"+962{match.group(1)}"
 
 
 def establishment_number_normalise(value: str) -> str:

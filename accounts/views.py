@@ -32,17 +32,9 @@ from accounts.identity import identifier_normalise
 from accounts.models import Invitation, Membership, OneTimeCode, Organisation, User
 from accounts.party import party_choose, party_for_request
 from accounts.security import code_send_throttle, lookup_throttle
+from core.forms import form_add_errors
 
 RESET_SESSION_KEY = "accounts.password_reset_user"
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form (by field when it names one)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _safe_next(request, default: str) -> str:
@@ -102,7 +94,7 @@ def profile(request):
                 language=data["language"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             response = redirect("accounts:profile")
             # The preference also chooses the portal's language, the way the header switch does.
@@ -125,7 +117,7 @@ def mobile_change(request):
             code_send_throttle(request, mobile=mobile)
             workflow.mobile_change_request(user=request.user, mobile=mobile)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("We sent a code to %(mobile)s.") % {"mobile": f"0{mobile[4:]}"})
             return redirect("accounts:mobile-change-confirm")
@@ -160,7 +152,7 @@ def password_reset_sms(request):
             # Throttle on what was typed: we must not reveal whether it names an account (or its mobile).
             code_send_throttle(request, mobile=identifier_normalise(form.cleaned_data["identifier"])[1])
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             user = workflow.password_reset_request(identifier=form.cleaned_data["identifier"])
             request.session[RESET_SESSION_KEY] = user.pk if user else None
@@ -246,7 +238,7 @@ def organisation_create(request):
         try:
             organisation = org_services.organisation_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -323,7 +315,7 @@ def organisation_invite(request, pk: int):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -17,13 +17,13 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from accidents import views as website
 from accidents.constants import DamagedProperty, PaymentMethod
 from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
-from accidents.inputs import jordan_mobile_local
 from accidents.models import AccidentClaim, InsuranceCompany
 from accidents.workflow import ClaimData, claim_letter_upload, claim_payment_choose, claim_submit
 from api import schemas
 from api.auth import api_party, party_application
 from api.endpoints import ERRORS, _application, _bill, _money, _pdf
 from api.errors import ApiError, form_error
+from core.phones import phone_local
 from payments.constants import BillStatus
 from payments.receipts import receipt_for_bill
 from services.selectors import application_for_user
@@ -220,7 +220,7 @@ def claim_create(request, payload: Form[ClaimIn], sketch: File[UploadedFile]):
     data["accident_date"] = data["accident_date"].isoformat()
     data["insurer"] = "" if data["insurer"] is None else str(data["insurer"])
     if not data["contact_mobile"].strip():
-        data["contact_mobile"] = jordan_mobile_local(request.user.mobile)
+        data["contact_mobile"] = phone_local(request.user.mobile)
     form = ClaimForm(data, {"sketch": sketch}, user=request.user)
     if not form.is_valid():
         raise form_error(form)

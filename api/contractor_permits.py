@@ -23,11 +23,11 @@ from api.auth import api_party
 from api.endpoints import ERRORS, _application, _bill, _money, _pdf
 from api.errors import ApiError, form_error
 from contractors.forms import LookupForm, RenewalForm
-from contractors.inputs import jordan_mobile_local
 from contractors.models import RenewalRequest
 from contractors.ratelimits import rate_limited
 from contractors.selectors import lookup_miss_message, lookup_outcome, permit_find
 from contractors.workflow import RenewalRefusedError, renewal_submit
+from core.phones import phone_local
 from services.reference import reference_is_valid, reference_normalise
 from services.selectors import application_for_user
 
@@ -137,7 +137,7 @@ def _renewal_out(request, renewal: RenewalRequest) -> dict:
         },
         "period_year": renewal.period_year,
         "reason": renewal.renewal_reason,
-        "phone": jordan_mobile_local(renewal.phone),
+        "phone": phone_local(renewal.phone),
         "approved_from": renewal.approved_from,
         "approved_until": renewal.approved_until,
         "fee": _money(renewal.fee) if renewal.fee is not None else None,
@@ -165,7 +165,7 @@ def renewal_create(request, payload: RenewalIn):
         raise ApiError(409, "not_renewable", outcome["message"])
     data = payload.dict(include={"period_year", "reason", "phone"})
     if not data["phone"].strip():
-        data["phone"] = jordan_mobile_local(request.user.mobile)
+        data["phone"] = phone_local(request.user.mobile)
     if rate_limited(request, "submit"):
         raise Ratelimited
     form = RenewalForm(data, session=None, years=outcome["years"])

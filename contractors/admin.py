@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from contractors.constants import SUGGESTED_FEES, RenewalStatus
 from contractors.forms import ApproveForm, RefuseForm
-from contractors.inputs import jordan_mobile_local
 from contractors.models import Contractor, Permit, RenewalRequest
 from contractors.workflow import renewal_approve, renewal_default_period, renewal_refuse
+from core.phones import phone_local
 from services.admin import ApplicationAdminMixin, ApplicationQueueFilter
 from services.models import IssuedDocument, Notification
 from services.workflow import TransitionError
@@ -164,7 +164,7 @@ class RenewalRequestAdmin(ApplicationAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("mobile number"), ordering="phone")
     def phone_display(self, obj):
-        return format_html('<span dir="ltr">{}</span>', jordan_mobile_local(obj.phone))
+        return format_html('<span dir="ltr">{}</span>', phone_local(obj.phone))
 
     @admin.display(description=_("bill"))
     def bill_link(self, obj):

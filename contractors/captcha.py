@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from contractors.inputs import digits_ascii
+from core.digits import digits_ascii
 
 SESSION_KEY = "contractors_captcha"
 LENGTH = 5

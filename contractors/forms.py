@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from contractors.captcha import captcha_check
-from contractors.inputs import digits_ascii, identifier_normalize, jordan_mobile_normalize
+from contractors.inputs import identifier_normalize
+from core.digits import digits_ascii
+from core.phones import mobile_normalise
 from services.reference import reference_is_valid, reference_normalise
 
 _DIGITS_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
@@ -73,7 +75,7 @@ class RenewalForm(forms.Form):
             self.fields["period_year"].initial = years[0]
 
     def clean_phone(self):
-        return jordan_mobile_normalize(self.cleaned_data["phone"])
+        return mobile_normalise(self.cleaned_data["phone"])
 
     def clean_captcha(self):
         if not captcha_check(session=self.session, answer=self.cleaned_data["captcha"]):
@@ -104,7 +106,7 @@ class TrackForm(forms.Form):
         return value
 
     def clean_phone(self):
-        return jordan_mobile_normalize(self.cleaned_data["phone"])
+        return mobile_normalise(self.cleaned_data["phone"])
 
 
 class ApproveForm(forms.Form):

@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from contractors.constants import Classification, PermitKind, PermitStatus
-from contractors.inputs import identifier_normalize, jordan_phone_normalize
+from contractors.inputs import identifier_normalize
 from contractors.models import Contractor, Permit
+from core.phones import phone_normalise
 
 CONTRACTOR_COLUMNS = ["contractor_number", "name_ar", "name_en", "classification", "phone"]
 PERMIT_COLUMNS = ["permit_number", "permit_year", "kind", "site", "valid_from", "valid_until", "status"]
@@ -68,7 +69,7 @@ def _contractor_fields(row: dict) -> tuple[str, dict]:
     phone = (row.get("phone") or "").strip()
     if phone:
         try:
-            phone = jordan_phone_normalize(phone)
+            phone = phone_normalise(phone)
         except ValidationError:
             raise RowError(_("phone: “%(phone)s” is not a Jordanian phone number") % {"phone": phone}) from None
     return number, {

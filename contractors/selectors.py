@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contractors.inputs import digits_ascii, identifier_normalize, jordan_mobile_normalize
+from contractors.inputs import identifier_normalize
 from contractors.models import Permit, RenewalRequest
+from core.digits import digits_ascii
+from core.phones import mobile_normalise
 from services.reference import reference_normalise
 
 
@@ -66,7 +68,7 @@ def renewal_track(*, reference: str, phone: str) -> RenewalRequest | None:
     """The request with this reference whose SMS go to this phone (how a person without an account
     follows it), or None — the same None whichever of the two is wrong."""
     try:
-        mobile = jordan_mobile_normalize(phone)
+        mobile = mobile_normalise(phone)
     except ValidationError:
         return None
     reference = reference_normalise(digits_ascii(reference))

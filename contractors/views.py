@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.party import party_for_request, user_can_access
 from contractors.captcha import captcha_new
 from contractors.forms import LookupForm, RenewalForm, TrackForm
-from contractors.inputs import jordan_mobile_local
 from contractors.models import Permit, RenewalRequest
 from contractors.ratelimits import rate_limited
 from contractors.selectors import (
@@ -28,6 +27,7 @@ from contractors.selectors import (
     renewal_track,
 )
 from contractors.workflow import RenewalRefusedError, renewal_submit
+from core.phones import phone_local
 
 LOOKUP_SESSION_KEY = "contractors_lookup"
 TRACK_SESSION_KEY = "contractors_tracked"
@@ -73,7 +73,7 @@ def _renewal_form(request, *, permit: Permit | None, data=None, years=None) -> R
         years = renewal_periods(permit=permit).available
     initial = {}
     if request.user.is_authenticated and request.user.mobile:
-        initial["phone"] = jordan_mobile_local(request.user.mobile)
+        initial["phone"] = phone_local(request.user.mobile)
     return RenewalForm(data, session=request.session, years=years, initial=initial)
 
 
@@ -207,7 +207,7 @@ def submit(request):
     messages.success(
         request,
         _("Your request was received. Its reference number is %(reference)s; we sent it by SMS to %(phone)s.")
-        % {"reference": renewal.reference, "phone": jordan_mobile_local(renewal.phone)},
+        % {"reference": renewal.reference, "phone": phone_local(renewal.phone)},
     )
     return redirect("contractors:track-detail", reference=renewal.reference)
 

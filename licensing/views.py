@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from accounts.party import party_for_request, party_q
+from core.forms import form_add_errors
 from licensing.constants import STANDARD_WORKING_DAYS, SplitStatus
 from licensing.forms import BookingForm, CorrectionsForm, SplitForm
 from licensing.models import SplitApplication
@@ -26,7 +27,6 @@ from licensing.workflow import (
     split_corrections_confirm,
     split_inspection_book,
 )
-from services.forms import form_add_errors
 from services.workflow import TransitionError
 
 

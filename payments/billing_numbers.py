@@ -7,6 +7,8 @@ retries a bounded number of times on the rare collision.
 
 import secrets
 
+from core.digits import digits_ascii
+
 LENGTH = 13
 
 
@@ -35,7 +37,7 @@ def billing_number_normalise(value: str) -> str:
     """What a person typed, without the spaces and dashes used to group digits; Arabic-Indic digits
     are read as their Latin equivalents."""
     value = (value or "").strip()
-    value = value.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
+    value = digits_ascii(value)
     return value.replace(" ", "").replace("-", "").replace("\u00a0", "")
 
 

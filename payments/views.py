@@ -12,16 +12,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from accounts.party import party_for_request
+from core.ratelimit import limited, too_many_requests
 from payments import selectors
 from payments.constants import BillStatus
 from payments.efawateercom import protocol
 from payments.efawateercom.handling import efawateercom_handle, refusal
 from payments.efawateercom.protocol import ProtocolError, Result
 from payments.receipts import receipt_for_bill
-from portal.views import ratelimited
 
 BILLS_PAGE_SIZE = 20
 BILL_LOOKUP_RATE = "60/m"
@@ -29,9 +28,7 @@ BILL_LOOKUP_RATE = "60/m"
 
 def _limited(request) -> bool:
     rate = getattr(settings, "PAYMENTS_BILL_LOOKUP_RATE", BILL_LOOKUP_RATE)
-    return is_ratelimited(
-        request, group="payments.bill", key="user_or_ip", rate=rate, method=is_ratelimited.ALL, increment=True
-    )
+    return limited(request, group="payments.bill", rates=rate, key="user_or_ip")
 
 
 def _bill_or_404(request, billing_number: str):
@@ -57,7 +54,7 @@ def my_bills(request):
 @require_GET
 def bill_detail(request, billing_number):
     if _limited(request):
-        return ratelimited(request)
+        return too_many_requests(request)
     bill = _bill_or_404(request, billing_number)
     return render(
         request,
@@ -79,7 +76,7 @@ def bill_detail(request, billing_number):
 def bill_receipt(request, billing_number):
     """The financial receipt (وصل مالي) of a paid bill, issued on first request."""
     if _limited(request):
-        return ratelimited(request)
+        return too_many_requests(request)
     bill = _bill_or_404(request, billing_number)
     if bill.status != BillStatus.PAID:
         raise Http404

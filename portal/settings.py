@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     # Project apps: dependencies point down this list (service apps use services/payments/accounts).
+    "core",
     "portal",
     "accounts",
     "services",
@@ -275,7 +276,7 @@ EFAWATEERCOM_BILLER_PRIVATE_KEY = read_env(env.str, "EFAWATEERCOM_BILLER_PRIVATE
 # --- Site ---------------------------------------------------------------------------------
 SITE_URL = read_env(env.str, "SITE_URL", default="http://127.0.0.1:8000", schemes=("http", "https"))
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "portal.views.ratelimited"
+RATELIMIT_VIEW = "core.ratelimit.too_many_requests"
 RATELIMIT_ENABLE = read_env(env.bool, "RATELIMIT_ENABLE", default=True)
 # With the cache down a rate limit cannot count: pages are served unthrottled (portal/cache.py logs it)
 # rather than refused. Sign-in lockouts are counted in the database (django-axes) and still apply.

@@ -84,7 +84,3 @@ def server_error(request):
         response.status_code = 503
         response["Retry-After"] = "30"
     return response
-
-
-def ratelimited(request, exception=None):
-    return render(request, "429.html", status=429)

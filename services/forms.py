@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from services.uploads import DEFAULT_ALLOWED, KINDS, upload_check
@@ -9,15 +8,6 @@ _ACCEPT = {
     "jpeg": ".jpg,.jpeg,image/jpeg",
     "png": ".png,image/png",
 }
-
-
-def form_add_errors(form, exc: ValidationError) -> None:
-    """Show a workflow function's refusal on the form: on the field it names, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class PrivateFileField(forms.FileField):

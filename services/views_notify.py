@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from accounts.party import user_can_access
-from portal.views import ratelimited
+from core.ratelimit import limited, too_many_requests
 from services.documents import code_display, code_normalise, document_matches_pdf
 from services.forms import VerifyUploadForm
 from services.models_notify import IssuedDocument, Notification, Upload
@@ -88,9 +87,7 @@ def document_download(request, code):
 
 def _verify_limited(request) -> bool:
     rate = getattr(settings, "VERIFY_RATE", "30/m")
-    return is_ratelimited(
-        request, group="services.verify", key="ip", rate=rate, method=is_ratelimited.ALL, increment=True
-    )
+    return limited(request, group="services.verify", rates=rate)
 
 
 @never_cache
@@ -101,7 +98,7 @@ def verify_start(request):
     error = ""
     if typed:
         if _verify_limited(request):
-            return ratelimited(request)
+            return too_many_requests(request)
         canonical = code_normalise(typed)
         if canonical:
             return redirect("services:verify", code=code_display(canonical))
@@ -114,7 +111,7 @@ def verify_start(request):
 def verify(request, code):
     """Public: is the document with this code genuine, and what does it say?"""
     if _verify_limited(request):
-        return ratelimited(request)
+        return too_many_requests(request)
     canonical = code_normalise(code)
     document = IssuedDocument.objects.filter(code=canonical).first() if canonical else None
     if canonical is None:

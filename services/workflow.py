@@ -1,176 +1,41 @@
 """The one door through which every application is created and changes status.
 
-A service app declares its workflow once (statuses, allowed moves, final statuses, the applicant's
-next action per status) and registers it::
-
-    class ClaimWorkflow(Workflow):
-        kind = "accidents"
-        statuses = ClaimStatus
-        transitions = {ClaimStatus.SUBMITTED: {ClaimStatus.VALUED, ClaimStatus.CANCELLED}, ...}
-        final = {ClaimStatus.RELEASED, ClaimStatus.CANCELLED}
-        next_action = {ClaimStatus.AWAITING_CHOICE: (_("Choose how to pay"), "accidents:choose")}
-
-    register_workflow(ClaimWorkflow)
-
-then creates with :func:`application_create` and moves with :func:`application_transition`.
+A service's workflow is declared and registered in :mod:`services.registry`; applications are
+created with :func:`application_create` and moved with :func:`application_transition`, which check
+the move, write the append-only event and schedule the SMS after the commit.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
-from django.urls import reverse
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.party import party_owns, user_can_access
 from services import reference as refs
+from services.models import Application, ApplicationEvent, Service
+from services.registry import (  # noqa: F401 - the names service apps use with the workflow functions
+    CLEAR,
+    Deadline,
+    TransitionError,
+    Workflow,
+    _registry,
+    child_model_for,
+    get_workflow,
+    register_workflow,
+    registered_workflows,
+)
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_ATTEMPTS = 8
-
-
-class TransitionError(Exception):
-    """A move the workflow does not allow (the message is translated and safe to show)."""
-
-    def __init__(self, message, *, application=None, from_status: str = "", to_status: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.application = application
-        self.from_status = from_status
-        self.to_status = to_status
-
-    def __str__(self):
-        return str(self.message)
-
-
-@dataclasses.dataclass(frozen=True)
-class Deadline:
-    """An instant and what happens when it passes: move to ``action`` (a status), because ``reason``."""
-
-    at: datetime
-    action: str
-    reason: str | Promise = ""
-
-    @classmethod
-    def after(cls, delta: timedelta, *, action: str, reason: str | Promise = "", now: datetime | None = None):
-        return cls(at=(now or timezone.now()) + delta, action=action, reason=reason)
-
-
-class _Clear:
-    def __repr__(self):
-        return "CLEAR"
-
-
-# Pass as ``deadline=CLEAR`` to remove the application's deadline.
-CLEAR: Any = _Clear()
-
-
-class Workflow:
-    """A service's lifecycle. Subclass per service and register with :func:`register_workflow`."""
-
-    kind: ClassVar[str]
-    statuses: ClassVar[type[models.TextChoices]]
-    transitions: ClassVar[dict[str, set[str]]] = {}
-    final: ClassVar[set[str]] = set()
-    # status -> (label, url name): the applicant's to-do, reversed with kwargs={"reference": ...}.
-    next_action: ClassVar[dict[str, tuple[Any, str]]] = {}
-    # Statuses before the applicant has submitted (e.g. fees not yet paid); leaving them sets submitted_at.
-    drafts: ClassVar[set[str]] = set()
-    # Two capital letters printed before every reference number; default: the kind's first two letters.
-    reference_prefix: ClassVar[str] = ""
-
-    @classmethod
-    def prefix(cls) -> str:
-        return (cls.reference_prefix or cls.kind[:2]).upper()
-
-    @classmethod
-    def can(cls, from_status: str, to_status: str) -> bool:
-        return to_status in cls.transitions.get(from_status, set())
-
-    @classmethod
-    def label(cls, status: str) -> str:
-        try:
-            return str(cls.statuses(status).label)
-        except ValueError:
-            return status
-
-    @classmethod
-    def next_action_url(cls, application, url_name: str) -> str:
-        """Override when a service's next-action URL takes other arguments."""
-        return reverse(url_name, kwargs={"reference": application.reference})
-
-    @classmethod
-    def next_action_for(cls, application) -> tuple[str, str] | None:
-        entry = cls.next_action.get(application.status)
-        if entry is None or application.closed_at is not None:
-            return None
-        label, url_name = entry
-        return str(label), cls.next_action_url(application, url_name)
-
-    @classmethod
-    def on_deadline(cls, application) -> None:
-        """Called by the deadline sweep inside its transaction, after the move (e.g. to close an open bill).
-
-        ``application`` is the service's own model instance (``application.specific()``).
-        """
-
-
-_registry: dict[str, type[Workflow]] = {}
-
-
-def register_workflow(workflow: type[Workflow]) -> type[Workflow]:
-    """Register ``workflow`` under ``workflow.kind`` (usable as a class decorator). Checks the map is sound."""
-    values = set(workflow.statuses.values)
-    used = set(workflow.transitions) | {s for targets in workflow.transitions.values() for s in targets}
-    used |= set(workflow.final) | set(workflow.next_action) | set(workflow.drafts)
-    unknown = used - values
-    if unknown:
-        raise ValueError(f"{workflow.__name__}: statuses {sorted(unknown)} are not in {workflow.statuses.__name__}.")
-    leaving_final = {s for s in workflow.final if workflow.transitions.get(s)}
-    if leaving_final:
-        raise ValueError(f"{workflow.__name__}: final statuses {sorted(leaving_final)} have moves out of them.")
-    refs.reference_new(prefix=workflow.prefix())  # raises on a bad prefix
-    existing = _registry.get(workflow.kind)
-    if existing is not None and existing.__qualname__ != workflow.__qualname__:
-        raise ValueError(f"Two workflows for {workflow.kind!r}: {existing.__name__} and {workflow.__name__}.")
-    _registry[workflow.kind] = workflow
-    return workflow
-
-
-_MISSING = object()
-
-
-def get_workflow(kind: str, default: Any = _MISSING) -> type[Workflow]:
-    """The workflow registered for ``kind``; LookupError (or ``default``) when there is none."""
-    try:
-        return _registry[kind]
-    except KeyError:
-        if default is not _MISSING:
-            return default
-        raise LookupError(f"No workflow registered for {kind!r}; call register_workflow() in its app.") from None
-
-
-def registered_workflows() -> dict[str, type[Workflow]]:
-    return dict(_registry)
-
-
-def child_model_for(kind: str):
-    """The service model (subclass of Application) whose app label is ``kind``, or None."""
-    from services.models import Application
-
-    for model in apps.get_models():
-        if model is not Application and issubclass(model, Application) and model._meta.app_label == kind:
-            return model
-    return None
 
 
 def _stored(text) -> str:
@@ -209,8 +74,6 @@ def application_require_status(application, *allowed: str, message) -> None:
 
 def application_require_party(application, party) -> None:
     """Acting on an application needs the party that owns it (views answer 404 before this)."""
-    from accounts.party import party_owns
-
     if not party_owns(party, applicant_id=application.applicant_id, organisation_id=application.organisation_id):
         raise PermissionDenied(gettext("This request is not yours."))
 
@@ -248,9 +111,6 @@ def application_create(
     ``fields`` are the service model's own fields. ``actor`` defaults to the applicant. The applicant
     must belong to ``organisation`` when one is given.
     """
-    from accounts.party import user_can_access
-    from services.models import Application, ApplicationEvent, Service
-
     if actor is None and actor_kind == ApplicationEvent.ActorKind.CITIZEN:
         actor = applicant
     if actor is None and actor_kind != ApplicationEvent.ActorKind.SYSTEM:
@@ -340,8 +200,6 @@ def application_transition(
     ``sms=(text, context)`` notifies the applicant through ``services.notifications.notify``; the
     Notification row is written in this transaction and sent after the commit.
     """
-    from services.models import Application, ApplicationEvent
-
     if actor_kind not in ApplicationEvent.ActorKind.values:
         raise ValueError(f"actor_kind must be one of {ApplicationEvent.ActorKind.values}.")
     if actor is None and actor_kind != ApplicationEvent.ActorKind.SYSTEM:

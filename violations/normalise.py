@@ -5,17 +5,16 @@ import hmac
 
 from django.conf import settings
 
-# Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits, as phones type them.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+from core.digits import digits_ascii
 
 
 def clean_digits(value: str) -> str:
     """ASCII digits, no spaces; leading zeros kept (they are part of the printed number)."""
-    return (value or "").translate(_DIGITS).strip().replace(" ", "")
+    return digits_ascii(value).strip().replace(" ", "")
 
 
 def clean_registration(value: str) -> str:
-    return (value or "").translate(_DIGITS).strip().replace(" ", "").upper()
+    return digits_ascii(value).strip().replace(" ", "").upper()
 
 
 def clean_text(value: str) -> str:

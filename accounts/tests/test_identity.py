@@ -24,35 +24,6 @@ def test_national_number_rejects_wrong_shapes(typed):
     assert caught.value.code == "national_id"
 
 
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [
-        ("0791234567", "+962791234567"),
-        ("+962 78 123 4567", "+962781234567"),
-        ("00962771234567", "+962771234567"),
-        ("962791234567", "+962791234567"),
-        ("٠٧٩١٢٣٤٥٦٧", "+962791234567"),
-        ("\u200e079-123-4567", "+962791234567"),  # copy-pasted from RTL text with a direction mark
-    ],
-)
-def test_mobile_is_stored_in_e164(typed, stored):
-    assert identity.mobile_normalise(typed) == stored
-
-
-@pytest.mark.parametrize("typed", ["0761234567", "065001234", "+966501234567", "079123456", "07912345678", "abc"])
-def test_mobile_rejects_numbers_that_are_not_jordanian_mobiles(typed):
-    with pytest.raises(ValidationError) as caught:
-        identity.mobile_normalise(typed)
-    assert caught.value.code == "mobile"
-
-
-def test_phone_accepts_landlines_and_mobiles():
-    assert identity.phone_normalise("06 500 1234") == "+96265001234"
-    assert identity.phone_normalise("0791234567") == "+962791234567"
-    with pytest.raises(ValidationError):
-        identity.phone_normalise("0412345678")
-
-
 def test_arabic_full_name_needs_arabic_letters_and_two_names():
     assert identity.name_ar_clean("  أحمد   محمود العلي ") == "أحمد محمود العلي"
     for bad in ("أحمد", "Ahmad Ali", "أحمد 123"):
