@@ -83,7 +83,7 @@ class ValuationItemInline(admin.TabularInline):
 
 
 def _notification_inline():
-    from services.models import Notification
+    from notifications.models import Notification
 
     if not any(f.name == "application" for f in Notification._meta.get_fields()):
         return None

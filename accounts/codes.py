@@ -18,6 +18,8 @@ from django.utils.translation import ngettext
 from accounts.constants import CODE_DIGITS, CODE_MAX_ATTEMPTS, CODE_TTL
 from accounts.models import OneTimeCode, User
 from core.digits import compact
+from notifications.models import Notification
+from notifications.outbox import notify
 
 _SMS_TEXT = {
     OneTimeCode.Purpose.VERIFY_MOBILE: _(
@@ -75,9 +77,6 @@ def code_issue(*, user: User, purpose: str, mobile: str) -> IssuedCode:
 
 def code_send(*, user: User, purpose: str, mobile: str | None = None) -> OneTimeCode:
     """Issue a code and send it by SMS to ``mobile`` (default: the account's number)."""
-    from services.models_notify import Notification
-    from services.notifications import notify
-
     mobile = mobile or user.mobile
     if not mobile:
         raise CodeError(_("There is no mobile number on this account to send a code to."), code="no_mobile")
@@ -105,8 +104,6 @@ def _redact(records) -> None:
 
     (While the code is live the SMS task needs the text to send it.)
     """
-    from services.models_notify import Notification
-
     keys = [_dedupe_key(record) for record in records]
     for notification in Notification.objects.filter(dedupe_key__in=keys).only("pk", "text"):
         Notification.objects.filter(pk=notification.pk).update(text=_CODE_IN_TEXT.sub("••••••", notification.text))

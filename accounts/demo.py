@@ -90,11 +90,12 @@ def load(*, stdout):
             is_staff=True,
         )
         staff.groups.set([Group.objects.get(name=group_name)])
-    admin = _person({"username": "admin", "full_name_en": "Portal administrator"}, is_staff=True, is_superuser=True)
-    # Staff need a second factor for the admin: demo staff share a published authenticator secret.
-    from portal.mfa import demo_devices_create
-
-    demo_devices_create(User.objects.filter(username__in=[u for u, _g in STAFF] + [admin.username]), stdout=stdout)
+    _person({"username": "admin", "full_name_en": "Portal administrator"}, is_staff=True, is_superuser=True)
     stdout.write(
         f"  accounts: {len(CITIZENS)} people, 1 organisation, {len(STAFF)} staff, admin (password {DEMO_PASSWORD})"
     )
+
+
+def demo_staff():
+    """The demo staff accounts and the administrator (seed_demo gives them the demo second factor)."""
+    return User.objects.filter(username__in=[u for u, _g in STAFF] + ["admin"])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.selectors import user_by_identifier
+from notifications.outbox import notify
 
 Role = Membership.Role
 
@@ -96,8 +97,6 @@ def organisation_update(
 
 def invitation_create(*, organisation: Organisation, by: User, identifier: str, role: str) -> Invitation:
     """Invite the account holder named by a national number, personal number or mobile number."""
-    from services.notifications import notify
-
     actor = _actor(organisation, by)
     if role not in roles_grantable(actor):
         raise PermissionDenied
@@ -199,8 +198,6 @@ def membership_role_set(*, membership_id: int, organisation: Organisation, role:
 
 def membership_remove(*, membership_id: int, organisation: Organisation, by: User) -> None:
     """Remove a member (or leave, when ``by`` is the member). Their access ends with this commit."""
-    from services.notifications import notify
-
     with transaction.atomic():
         actor = _actor(organisation, by)
         target = (

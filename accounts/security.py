@@ -8,6 +8,8 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.constants import CODE_RATE_PER_IP, CODE_RATE_PER_MOBILE, LOOKUP_RATE_PER_IP, SIGNUP_RATE_PER_IP
 from accounts.identity import identifier_normalise
+from accounts.models import User
+from accounts.selectors import user_by_identifier
 
 
 def _limited(request, *, group: str, rate: str, key="ip") -> bool:
@@ -45,9 +47,6 @@ def axes_username(request, credentials) -> str:
     So "0791234567", "+962791234567" and the same person's national number share one counter, and a
     number that names no account gets its own (normalised) counter.
     """
-    from accounts.models import User
-    from accounts.selectors import user_by_identifier
-
     typed = ""
     if credentials:
         typed = credentials.get("username") or credentials.get("login") or ""

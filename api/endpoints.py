@@ -19,11 +19,12 @@ from api import schemas
 from api.auth import api_party
 from api.errors import ApiError, form_error
 from api.models import ApiToken
+from notifications.models import Notification
 from payments import selectors as bill_selectors
 from payments.constants import BillStatus
 from payments.receipts import receipt_for_bill
 from services.documents import code_display, code_normalise
-from services.models import IssuedDocument, Notification
+from services.models import IssuedDocument
 from services.selectors import application_for_user, applications_for_party
 from violations import documents as violation_documents
 from violations import services as violation_services

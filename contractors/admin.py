@@ -20,8 +20,9 @@ from contractors.forms import ApproveForm, RefuseForm
 from contractors.models import Contractor, Permit, RenewalRequest
 from contractors.workflow import renewal_approve, renewal_default_period, renewal_refuse
 from core.phones import phone_local
+from notifications.models import Notification
 from services.admin import ApplicationAdminMixin, ApplicationQueueFilter
-from services.models import IssuedDocument, Notification
+from services.models import IssuedDocument
 from services.workflow import TransitionError
 
 S = RenewalStatus

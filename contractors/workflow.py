@@ -108,7 +108,7 @@ def public_applicant():
 
 
 def _sms(*, renewal: RenewalRequest, text: Promise, context: dict, event: str) -> None:
-    from services.notifications import notify
+    from notifications.outbox import notify
 
     recipient = None if renewal.submitted_anonymously else renewal.applicant
     with translation.override(renewal.language or "ar"):

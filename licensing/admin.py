@@ -45,13 +45,13 @@ from licensing.workflow import (
     split_inspection_book,
     split_inspection_result,
 )
+from notifications.models import Notification
 from services.admin import (
     ApplicationAdminMixin,
     ApplicationEventInline,
     ApplicationQueueFilter,
     ApplicationStatusFilter,
 )
-from services.models import Notification
 from services.workflow import TransitionError
 
 S = SplitStatus

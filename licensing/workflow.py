@@ -281,7 +281,7 @@ def split_apply(*, party: Party, data: SplitData) -> SplitApplication:
             bill = _dues_bill(application=application, dues=dues, expires_at=deadline.at)
             application.dues_bill = bill
             application.save(update_fields=["dues_bill"])
-            from services.notifications import notify
+            from notifications.outbox import notify
 
             notify(
                 text=SMS_DUES,

@@ -405,7 +405,7 @@ def settle(scenario: Scenario, *, attempts: int = 5) -> int:
 
 
 def wait_for_sms(*, timeout: float) -> int:
-    from services.models import Notification
+    from notifications.models import Notification
 
     deadline = time.monotonic() + timeout
     while True:
@@ -429,9 +429,9 @@ class Check:
 def check(scenario: Scenario, gateway: SmsGateway) -> list[Check]:
     from django.db.models import Count
 
+    from notifications.models import Notification
     from payments.constants import BillStatus, PaymentState
     from payments.models import Bill, BillLine, Payment
-    from services.models import Notification
     from violations.constants import ViolationStatus
     from violations.models import Violation
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from payments.constants import BillStatus, PaymentState
 from payments.efawateercom import protocol
 from payments.models import Bill, Payment, Receipt
+from services.documents import document_issue
 
 RECEIPT_KIND = "payments.receipt"
 RECEIPT_TEMPLATE = "payments/receipt_pdf.html"
@@ -22,8 +23,6 @@ class ReceiptError(ValueError):
 
 def receipt_for_bill(*, bill: Bill):
     """The receipt document of a paid bill; issued once (the bill row is locked while issuing)."""
-    from services.documents import document_issue
-
     existing = Receipt.objects.select_related("document").filter(bill=bill).first()
     if existing is not None:
         return existing.document

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.outbox import notify
 from payments.billing_numbers import billing_number_is_valid, billing_number_new
 from payments.constants import (
     BILL_MOVES,
@@ -481,11 +482,6 @@ PAYMENT_RECEIVED_SMS = _(
 
 def _payment_received_sms(*, payment_id: int) -> None:
     """After commit: tell the payer. An SMS failure never touches the payment."""
-    try:
-        from services.notifications import notify
-    except ImportError:  # pragma: no cover - the notifications module ships with the services app
-        logger.warning("services.notifications is not available; payment %s SMS not sent", payment_id)
-        return
     payment = Payment.objects.select_related("bill__payer").filter(pk=payment_id).first()
     if payment is None or payment.bill is None or payment.bill.payer is None:
         return

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from portal.models import AuditEntry
-from services.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Project apps: dependencies point down this list (service apps use services/payments/accounts).
     "core",
+    "notifications",
     "portal",
     "accounts",
     "services",
@@ -148,7 +149,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Amman"
 # While the broker is down an enqueue gives up quickly (the row stays queued and the recovery sweep sends
 # it later) instead of holding the request; a task whose worker died is redelivered after the visibility
-# timeout, which must outlast the longest retry countdown (services.notifications.SMS_RETRY_MAX_SECONDS).
+# timeout, which must outlast the longest retry countdown (notifications.sending.SMS_RETRY_MAX_SECONDS).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": read_env(env.int, "CELERY_VISIBILITY_TIMEOUT", default=7200),

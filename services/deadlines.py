@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from notifications.outbox import notify
 from services.models import Application, ApplicationReminder
 from services.workflow import CLEAR, TransitionError, application_transition, deadline_text, get_workflow
 
@@ -102,8 +103,6 @@ def _reminder_offset(application: Application, *, now: datetime) -> int | None:
 
 def reminder_send(*, application_id: int, deadline_at: datetime, offset_hours: int, now: datetime) -> bool:
     """Send the ``offset_hours`` reminder for this deadline unless it was sent already; False if not sent."""
-    from services.notifications import notify
-
     with transaction.atomic():
         row = (
             Application.objects.select_for_update(skip_locked=True, of=("self",))

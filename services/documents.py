@@ -9,12 +9,10 @@ one Luhn mod 32 check symbol, so a mistyped code is refused before any lookup. P
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import io
 import secrets
 import threading
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,43 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from services.models_notify import IssuedDocument
-
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_VALUE = {c: i for i, c in enumerate(ALPHABET)}
-_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-BODY_LENGTH = 15
-CODE_LENGTH = BODY_LENGTH + 1
-
-
-def _check_symbol(body: str) -> str:
-    """Luhn mod N (N = 32): catches every single-symbol error and most swaps of neighbours."""
-    n = len(ALPHABET)
-    total, factor = 0, 2
-    for char in reversed(body):
-        addend = factor * _VALUE[char]
-        total += addend // n + addend % n
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(n - total % n) % n]
-
-
-def code_new() -> str:
-    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
-    return body + _check_symbol(body)
-
-
-def code_normalise(raw: str) -> str | None:
-    """The canonical code for what a person typed or scanned, or None when it cannot be one of ours."""
-    code = "".join((raw or "").split()).replace("-", "").upper().translate(_LOOKALIKES)
-    if len(code) != CODE_LENGTH or any(c not in _VALUE for c in code):
-        return None
-    if _check_symbol(code[:-1]) != code[-1]:
-        return None
-    return code
-
-
-def code_display(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+from services.codes import code_display, code_new, code_normalise
+from services.models import IssuedDocument
 
 
 def verify_url(code: str) -> str:
@@ -97,41 +60,13 @@ def _font_config():
     return config
 
 
-_gc_lock = threading.Lock()
-_gc_pause = {"depth": 0, "was_enabled": True}
-
-
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while WeasyPrint lays a document out.
-
-    WeasyPrint allocates hundreds of thousands of objects per document, most of them alive until the
-    end; each allocation burst triggers collections, and a full one walks every object of the Django
-    process too (a fifth of a statement's rendering time, measured). Collection resumes afterwards and
-    frees the document's cycles then. Nested and concurrent renders (threads) share one pause.
-    """
-    with _gc_lock:
-        if _gc_pause["depth"] == 0:
-            _gc_pause["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _gc_pause["depth"] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pause["depth"] -= 1
-            if _gc_pause["depth"] == 0 and _gc_pause["was_enabled"]:
-                gc.enable()
-
-
 def render_pdf(*, template: str, context: dict) -> tuple[str, bytes]:
     """Render ``template`` to HTML and to a PDF (A4, fonts embedded). Returns both so tests can read the HTML."""
     from weasyprint import HTML
 
     html = render_to_string(template, context)
     # base_url lets templates use {% static %}-free relative references safely; nothing is fetched remotely.
-    with _gc_paused():
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
     return html, pdf
 
 

@@ -24,7 +24,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from services.models_notify import Upload
+from services.models import Upload
 
 # Short names callers use in ``allowed``, and what each is.
 KINDS = {

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.party import party_owns, user_can_access
+from notifications.outbox import notify
 from services import reference as refs
 from services.models import Application, ApplicationEvent, Service
 from services.registry import (  # noqa: F401 - the names service apps use with the workflow functions
@@ -54,8 +55,6 @@ def _check_deadline(workflow: type[Workflow], status: str, deadline: Deadline) -
 
 
 def _event_sms(*, application, event, sms) -> None:
-    from services.notifications import notify
-
     text, context = sms
     notify(
         text=text,

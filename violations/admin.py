@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from services.admin import ReadOnlyAdmin  # the partner's data: staff look, never edit (the next feed would undo it)
+from core.admin import ReadOnlyAdmin  # the partner's data: staff look, never edit (the next feed would undo it)
 from violations.feed import FeedFileError, feed_import
 from violations.models import DrivingLicence, FeedImport, FleetVehicle, InquiryLog, PaymentNotice, Vehicle, Violation
 from violations.normalise import clean_digits, clean_plate_part

@@ -11,7 +11,7 @@ def staff(db):
 @pytest.fixture
 def sms(db):
     """The SMS texts stored for a claim, oldest first (the outbox backend stores, never sends)."""
-    from services.models import Notification
+    from notifications.models import Notification
 
     def texts(claim=None, *, user=None):
         qs = Notification.objects.order_by("created_at", "pk")

@@ -9,8 +9,9 @@ from accidents.models import AccidentClaim, ValuationItem
 from accidents.tests.factories import ClaimFactory
 from accounts.groups import ACCIDENTS_STAFF, SUPERVISORS
 from accounts.tests.factories import UserFactory
+from notifications.models import Notification
 from payments.constants import BillStatus
-from services.models import ApplicationEvent, IssuedDocument, Notification
+from services.models import ApplicationEvent, IssuedDocument
 
 pytestmark = pytest.mark.django_db
 S = ClaimStatus

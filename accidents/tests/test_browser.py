@@ -20,11 +20,11 @@ from accidents.tests.factories import ClaimFactory, InsurancePolicyFactory
 from accidents.tests.files import pdf_bytes, png_bytes
 from accounts.groups import ACCIDENTS_STAFF, grant
 from accounts.tests.factories import UserFactory
+from notifications.models import Notification
 from payments.constants import BillStatus, PaymentState
 from payments.testing import pay_bill
 from portal.testing import ARTIFACTS, axe_violations, screenshot
 from services.deadlines import deadlines_sweep
-from services.models import Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = ClaimStatus

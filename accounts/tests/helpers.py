@@ -2,7 +2,7 @@
 
 import re
 
-from services.models_notify import Notification
+from notifications.models import Notification
 
 
 def last_sms(mobile: str) -> Notification:

@@ -5,7 +5,7 @@ from accounts.models import Invitation, Membership, Organisation
 from accounts.party import SESSION_KEY, Party, party_q, user_can_access
 from accounts.tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory, UserFactory
 from accounts.tests.helpers import last_sms
-from services.models_notify import Notification
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

@@ -8,10 +8,10 @@ from django.test import Client
 
 from accounts.tests.factories import MembershipFactory, UserFactory
 from api.models import ApiToken
+from notifications.models import Notification
 from payments.constants import BillStatus
 from payments.models import Bill
 from payments.testing import pay_bill
-from services.models import Notification
 from violations.tests.factories import DrivingLicenceFactory, VehicleFactory, ViolationFactory
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +210,7 @@ def test_acting_for_an_organisation_needs_membership_and_ends_when_it_is_removed
 
 
 def test_inbox_lists_only_my_messages(user, other_user):
-    from services.notifications import notify
+    from notifications.outbox import notify
 
     notify(text="رسالة تجريبية", recipient=user, dedupe_key="api-test-1")
     notify(text="رسالة لغيري", recipient=other_user, dedupe_key="api-test-2")

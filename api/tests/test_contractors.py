@@ -13,8 +13,8 @@ from api.tests.test_api import post, sign_in
 from contractors.models import RenewalRequest
 from contractors.tests.factories import PermitFactory, RenewalRequestFactory
 from contractors.workflow import renewal_approve
+from notifications.models import Notification
 from payments.testing import pay_bill
-from services.models import Notification
 
 pytestmark = pytest.mark.django_db
 # Like the contractors app's tests: March 2026, a permit of 2026 valid until the year's end.

@@ -9,10 +9,11 @@ from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.tests.factories import PermitFactory, RenewalRequestFactory
 from contractors.workflow import RenewalRefusedError, renewal_approve, renewal_default_period, renewal_submit
+from notifications.models import Notification
 from payments.constants import BillStatus
 from payments.testing import pay_bill
 from services.deadlines import deadlines_sweep
-from services.models import IssuedDocument, Notification
+from services.models import IssuedDocument
 
 pytestmark = pytest.mark.django_db
 

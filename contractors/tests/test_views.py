@@ -10,7 +10,7 @@ from contractors.captcha import SESSION_KEY as CAPTCHA_SESSION_KEY
 from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.tests.factories import ContractorFactory, PermitFactory, RenewalRequestFactory
-from services.models import Notification
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from contractors.workflow import (
     renewal_refuse,
     renewal_submit,
 )
-from services.models import Application, ApplicationEvent, Notification
+from notifications.models import Notification
+from services.models import Application, ApplicationEvent
 
 pytestmark = pytest.mark.django_db
 

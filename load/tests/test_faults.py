@@ -16,12 +16,12 @@ from accounts.tests.factories import UserFactory
 from load.client import Session
 from load.procs import PG_BIN, CeleryWorker, Gunicorn, PostgresCluster, wait_for
 from load.tests.conftest import database_url
+from notifications.models import Notification
 from payments.constants import BillStatus, PaymentState
 from payments.efawateercom import protocol
 from payments.efawateercom.peer import new_trx
 from payments.models import Bill, Message, Payment
 from payments.testing import peer_for_tests
-from services.models import Notification
 from violations import billing
 from violations.tests.factories import VehicleFactory, ViolationFactory
 

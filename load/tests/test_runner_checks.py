@@ -38,7 +38,7 @@ def test_every_check_passes_when_each_payment_and_sms_happened_once(gateway, dja
             payment = pay_bill(bill)
     scenario = _scenario([bill])
     scenario.sent[payment.trx] = Sent(payment.trx, bill.billing_number, b"", confirmed=True)
-    from services.models import Notification
+    from notifications.models import Notification
 
     sms = Notification.objects.get(dedupe_key=f"payments:{payment.pk}:received")
     gateway.delivered[f"n{sms.pk}"] = gateway.attempts[f"n{sms.pk}"] = 1
@@ -55,7 +55,7 @@ def test_a_lost_payment_and_a_doubled_sms_fail_the_run(gateway, django_capture_o
     scenario = _scenario([bill])
     scenario.sent[payment.trx] = Sent(payment.trx, bill.billing_number, b"", confirmed=True)
     scenario.sent["lost-1"] = Sent("lost-1", bill.billing_number, b"", confirmed=True)  # never recorded
-    from services.models import Notification
+    from notifications.models import Notification
 
     sms = Notification.objects.get(dedupe_key=f"payments:{payment.pk}:received")
     gateway.delivered[f"n{sms.pk}"] = 1

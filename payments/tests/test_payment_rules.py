@@ -38,7 +38,7 @@ def test_payment_for_an_open_bill_is_applied_once(owner, django_capture_on_commi
     bill.refresh_from_db()
     assert bill.status == BillStatus.PAID and bill.paid_at is not None
     assert owner.calls == [(bill.billing_number, "T1")]
-    from services.models_notify import Notification
+    from notifications.models import Notification
 
     sms = Notification.objects.get(dedupe_key=f"payments:{outcome.payment.pk}:received")
     assert bill.billing_number in sms.text and "15.000" in sms.text

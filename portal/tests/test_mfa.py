@@ -14,7 +14,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.factories import UserFactory
-from portal.mfa import DEMO_TOTP_SECRET
+from portal.mfa import DEMO_TOTP_SECRET, demo_devices_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
@@ -164,6 +164,7 @@ def test_demo_staff_use_the_published_demo_secret(client, settings):
     settings.DEBUG = True
     out = io.StringIO()
     demo.load(stdout=out)
+    demo_devices_create(demo.demo_staff(), stdout=out)  # as seed_demo does after the apps' demo data
     assert DEMO_TOTP_SECRET in out.getvalue()
     assert TOTPDevice.objects.filter(user__username="violations", confirmed=True).count() == 1
 
@@ -183,6 +184,7 @@ def test_the_demo_secret_is_not_printed_with_debug_off(settings):
     settings.DEBUG = False
     out = io.StringIO()
     demo.load(stdout=out)
+    demo_devices_create(demo.demo_staff(), stdout=out)  # as seed_demo does after the apps' demo data
     assert DEMO_TOTP_SECRET not in out.getvalue()
     with pytest.raises(Exception, match="DEBUG"):
         call_command("demo_totp", stdout=io.StringIO())

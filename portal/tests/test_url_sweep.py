@@ -440,7 +440,7 @@ def test_an_organisations_bill_is_hidden_from_another_organisation_and_from_stra
 
 
 def test_someone_elses_messages_stay_out_of_the_inbox(world):
-    from services.models import Notification
+    from notifications.models import Notification
 
     texts = list(Notification.objects.filter(recipient=world.owner).values_list("text", flat=True))
     assert texts, "the owner's workflows sent SMS"

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import services.models_notify
+import services.models.files
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -44,8 +44,8 @@ class Migration(migrations.Migration):
                     "pdf",
                     models.FileField(
                         max_length=200,
-                        storage=services.models_notify.private_storage,
-                        upload_to=services.models_notify.document_file_name,
+                        storage=services.models.files.private_storage,
+                        upload_to=services.models.files.document_file_name,
                         verbose_name="PDF",
                     ),
                 ),
@@ -117,8 +117,8 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        storage=services.models_notify.private_storage,
-                        upload_to=services.models_notify.upload_file_name,
+                        storage=services.models.files.private_storage,
+                        upload_to=services.models.files.upload_file_name,
                         verbose_name="file",
                     ),
                 ),

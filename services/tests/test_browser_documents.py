@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from notifications.outbox import notify
 from portal.testing import ARTIFACTS, assert_accessible, screenshot
 from services.documents import code_display, code_new, document_issue
-from services.notifications import notify
 from services.tests.factories_applications import DemoApplicationFactory
 from services.tests.test_browser_applications import _sign_in
 

@@ -6,9 +6,9 @@ import time_machine
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from notifications.models import Notification
 from services.deadlines import deadlines_sweep
 from services.models import ApplicationEvent, ApplicationReminder
-from services.models_notify import Notification
 from services.tasks import deadline_sweep
 from services.tests.demo_workflow import DemoStatus
 from services.tests.factories_applications import DemoApplicationFactory

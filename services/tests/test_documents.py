@@ -8,11 +8,8 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from services.codes import ALPHABET, code_display, code_new, code_normalise
 from services.documents import (
-    ALPHABET,
-    code_display,
-    code_new,
-    code_normalise,
     document_find,
     document_issue,
     document_revoke,

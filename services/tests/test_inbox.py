@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from services.models import Notification
-from services.notifications import notify
+from notifications.models import Notification
+from notifications.outbox import notify
 from services.tests.factories_applications import DemoApplicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from notifications.models import Notification
 from services import reference as refs
 from services import workflow as wf
-from services.models import Application, ApplicationEvent
-from services.models_applications import LifecycleError
-from services.models_notify import Notification
+from services.models import Application, ApplicationEvent, LifecycleError
 from services.tests.demo_workflow import KIND, DemoStatus, DemoWorkflow
 from services.tests.factories_applications import DemoApplicationFactory
 from services.workflow import CLEAR, Deadline, TransitionError, application_create, application_transition

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from payments.models import Bill
 from payments.testing import pay_bill
-from services.models_notify import IssuedDocument
+from services.models import IssuedDocument
 from violations.constants import SESSION_SUBJECT
 from violations.tests.factories import VehicleFactory, ViolationFactory
 

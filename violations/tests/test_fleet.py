@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.tests.factories import MembershipFactory, OrganisationFactory
 from payments.constants import BillStatus
 from payments.models import Bill
-from services.models_notify import IssuedDocument
+from services.models import IssuedDocument
 from violations.models import FleetVehicle
 from violations.tests.factories import FleetVehicleFactory, VehicleFactory, ViolationFactory
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.tests.factories import MembershipFactory, OrganisationFactory
 from payments.models import Bill
 from payments.testing import pay_bill
-from services.models_notify import IssuedDocument
+from services.models import IssuedDocument
 from violations.models import FleetVehicle
 from violations.tests.factories import FleetVehicleFactory, VehicleFactory, ViolationFactory
 

@@ -1,10 +1,11 @@
+"""The catalogue in the admin: staff edit the public service cards."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Service, ServiceDocument
 
-# --- Catalogue (owner: foundation) ---------------------------------------------------------------
-# The public service cards are data: staff edit them here. Other admin classes go below this block.
+# The public service cards are data: staff edit them here.
 
 
 class ServiceDocumentInline(admin.TabularInline):
@@ -61,21 +62,3 @@ class ServiceAdmin(admin.ModelAdmin):
             {"fields": ("steps_ar", "steps_en", "partners_ar", "partners_en", "notes_ar", "notes_en")},
         ),
     )
-
-
-# --- End of catalogue ----------------------------------------------------------------------------
-
-
-# --- Applications (owner: services-applications engineer) and notifications, uploads, issued
-# documents (owner: services-notifications engineer): importing registers their models; the
-# application building blocks are re-exported for the service apps' admins.
-from services import admin_notify  # noqa: E402, F401
-from services.admin_applications import (  # noqa: E402, F401
-    ApplicationAdminMixin,
-    ApplicationEventInline,
-    ApplicationQueueFilter,
-    ApplicationStateFilter,
-    ApplicationStatusFilter,
-    transition_action,
-)
-from services.admin_notify import ReadOnlyAdmin  # noqa: E402, F401

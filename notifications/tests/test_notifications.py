@@ -15,10 +15,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tests.factories import UserFactory
-from services.models import Notification
-from services.notifications import notification_send, notifications_recover, notify, sms_retry_delay
-from services.sms_backends import ConsoleBackend, HttpBackend, SmsError
-from services.tasks import send_notification
+from notifications.backends import ConsoleBackend, HttpBackend, SmsError
+from notifications.models import Notification
+from notifications.outbox import notify
+from notifications.recovery import notifications_recover
+from notifications.sending import notification_send, send_notification, sms_retry_delay
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_task_running_twice_sends_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         notification = notify(text="once", recipient=UserFactory(), dedupe_key="t:twice")
     backend = CountingBackend()
-    with mock.patch("services.notifications.get_backend", return_value=backend):
+    with mock.patch("notifications.sending.get_backend", return_value=backend):
         assert send_notification.apply(args=[notification.pk]).get() == "sent"
         assert send_notification.apply(args=[notification.pk]).get() == "skipped"
     assert len(backend.calls) == 1
@@ -273,7 +274,7 @@ def test_a_message_waiting_for_its_backoff_is_left_to_its_retry():
     overdue = _stored_message(
         "t:overdue", minutes_ago=90, attempts=5, next_attempt_at=RECOVER_NOW - timedelta(minutes=15)
     )
-    with mock.patch("services.notifications._enqueue") as enqueue, time_machine.travel(RECOVER_NOW, tick=False):
+    with mock.patch("notifications.recovery.enqueue") as enqueue, time_machine.travel(RECOVER_NOW, tick=False):
         assert notifications_recover().requeued == 1
     enqueue.assert_called_once_with(overdue.pk)
     waiting.refresh_from_db()

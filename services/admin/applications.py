@@ -1,4 +1,4 @@
-"""Admin building blocks every service reuses for its applications (re-exported by ``services.admin``).
+"""Admin building blocks every service reuses for its applications (the public names of ``services.admin``).
 
 A service app's admin::
 

@@ -1,12 +1,9 @@
-"""Views for the inbox, private file downloads and document verification (thin: they call
-``services.notifications``, ``services.uploads`` and ``services.documents``)."""
+"""Private file downloads and document verification (thin: they call ``services.documents``)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,23 +12,7 @@ from accounts.party import user_can_access
 from core.ratelimit import limited, too_many_requests
 from services.documents import code_display, code_normalise, document_matches_pdf
 from services.forms import VerifyUploadForm
-from services.models_notify import IssuedDocument, Notification, Upload
-
-INBOX_PAGE_SIZE = 20
-
-
-@login_required
-@require_GET
-def inbox(request):
-    """The signed-in person's messages (every SMS the portal sent or tried to send them)."""
-    messages_qs = Notification.objects.filter(recipient=request.user).select_related("application")
-    page = Paginator(messages_qs, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    unread_ids = [n.pk for n in page if n.read_at is None]
-    response = render(request, "services/inbox.html", {"page": page, "unread_ids": set(unread_ids)})
-    # Seen once listed; the page just rendered still shows them as new.
-    if unread_ids:
-        Notification.objects.filter(pk__in=unread_ids, read_at__isnull=True).update(read_at=timezone.now())
-    return response
+from services.models import IssuedDocument, Upload
 
 
 def _private_file_response(file, *, filename: str, content_type: str):

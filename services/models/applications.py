@@ -1,7 +1,6 @@
-"""The application lifecycle every procedural service shares (owner: services-applications engineer).
+"""The application lifecycle every procedural service shares .
 
-Imported at the bottom of ``services.models`` so Django sees these as ``services`` models; use them as
-``services.models.Application`` etc. A service's own model inherits from :class:`Application`
+Use them as ``services.models.Application`` etc. A service's own model inherits from :class:`Application`
 (multi-table inheritance), e.g. ``class AccidentClaim(Application)``.
 
 Status, deadline, submitted/closed times change only through ``services.workflow.application_transition``;
@@ -13,6 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from accounts.party import party_q
+from services.registry import child_model_for, get_workflow
 
 # Written only by services.workflow (a stale instance's full save() must never roll them back).
 LIFECYCLE_FIELDS = frozenset(
@@ -27,8 +29,6 @@ class LifecycleError(RuntimeError):
 
 class ApplicationQuerySet(models.QuerySet):
     def for_party(self, party):
-        from accounts.party import party_q
-
         return self.filter(party_q(party))
 
     def open(self):
@@ -144,8 +144,6 @@ class Application(models.Model):
         return instance
 
     def _check_status_known(self):
-        from services.workflow import get_workflow
-
         workflow = get_workflow(self.kind, default=None)
         if workflow is not None and self.status not in workflow.statuses.values:
             raise LifecycleError(f"{self.status!r} is not a status of the {self.kind!r} workflow.")
@@ -153,14 +151,10 @@ class Application(models.Model):
     # --- reads used by templates and admin ------------------------------------------------
     @property
     def workflow(self):
-        from services.workflow import get_workflow
-
         return get_workflow(self.kind)
 
     @property
     def status_label(self) -> str:
-        from services.workflow import get_workflow
-
         workflow = get_workflow(self.kind, default=None)
         return workflow.label(self.status) if workflow else self.status
 
@@ -173,15 +167,11 @@ class Application(models.Model):
 
     def next_action(self):
         """``(label, url)`` of what the applicant must do next, or None."""
-        from services.workflow import get_workflow
-
         workflow = get_workflow(self.kind, default=None)
         return workflow.next_action_for(self) if workflow else None
 
     def specific(self):
         """This application as its service's own model (``AccidentClaim``), or itself if it has none."""
-        from services.workflow import child_model_for
-
         model = child_model_for(self.kind)
         if model is None or isinstance(self, model):
             return self
@@ -260,8 +250,6 @@ class ApplicationEvent(models.Model):
         raise LifecycleError("Application events are append-only.")
 
     def _label(self, status: str) -> str:
-        from services.workflow import get_workflow
-
         workflow = get_workflow(self.application.kind, default=None) if status else None
         return workflow.label(status) if workflow else status
 

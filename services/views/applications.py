@@ -9,7 +9,7 @@ from django.template.loader import get_template
 from django.views.decorators.http import require_GET
 
 from accounts.party import party_for_request
-from services.forms_applications import ApplicationFilterForm
+from services.forms import ApplicationFilterForm
 from services.selectors import application_filter_choices, application_for_user, applications_for_party
 
 PAGE_SIZE = 20

@@ -2,6 +2,7 @@
 
 Each app that has demo data provides ``<app>/demo.py`` with ``load(*, stdout)``; they run in
 INSTALLED_APPS order (accounts first), and each must be idempotent (get_or_create / update_or_create).
+Last, the demo staff get their published authenticator secret (``portal.mfa``, the project's own part).
 """
 
 from importlib import import_module, util
@@ -10,6 +11,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from accounts.demo import demo_staff
+from portal.mfa import demo_devices_create
 
 
 class Command(BaseCommand):
@@ -29,4 +33,6 @@ class Command(BaseCommand):
                     continue
                 import_module(module_name).load(stdout=self.stdout)
                 self.stdout.write(f"seed_demo: {app_config.label} loaded")
+            # Staff need a second factor for the admin: demo staff share a published authenticator secret.
+            demo_devices_create(demo_staff(), stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("seed_demo: done"))

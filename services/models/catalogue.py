@@ -1,3 +1,5 @@
+"""The catalogue: each e-service's public card and the documents it asks for."""
+
 import logging
 
 from django.core.exceptions import ValidationError
@@ -138,13 +140,3 @@ class ServiceDocument(BilingualMixin, models.Model):
 
     def __str__(self):
         return self.name_ar
-
-
-from services.models_applications import (  # noqa: E402, F401 - the application lifecycle
-    Application,
-    ApplicationEvent,
-    ApplicationQuerySet,
-    ApplicationReminder,
-    LifecycleError,
-)
-from services.models_notify import IssuedDocument, Notification, Upload  # noqa: E402, F401 - notifications, uploads, documents

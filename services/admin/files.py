@@ -1,40 +1,11 @@
-"""Admin for notifications, uploads and issued documents: read-only records, searchable by staff.
-
-Registered from ``services.admin`` (one import line), so Django's admin autodiscovery finds it.
-"""
+"""Uploads and issued documents: read-only records (evidence), searchable by staff."""
 
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from services.models_notify import IssuedDocument, Notification, Upload
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """These rows are evidence (what was sent, what was uploaded, what was issued): never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "mobile", "short_text", "status", "attempts", "sent_at")
-    list_filter = ("status", "language")
-    search_fields = ("mobile", "dedupe_key", "provider_id", "recipient__username", "recipient__national_id")
-    date_hierarchy = "created_at"
-    list_select_related = ("recipient",)
-    readonly_fields = [f.name for f in Notification._meta.fields]
-
-    @admin.display(description=_("text"))
-    def short_text(self, obj):
-        return obj.text[:80]
+from core.admin import ReadOnlyAdmin
+from services.models import IssuedDocument, Upload
 
 
 @admin.register(Upload)

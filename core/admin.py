@@ -1,0 +1,16 @@
+"""Admin helpers every app shares (no models are registered here)."""
+
+from django.contrib import admin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """These rows are evidence (what was sent, what was uploaded, what was issued): never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,51 @@
+"""How the portal sends a message: :func:`notify` stores it (the person's inbox) and sends it by SMS
+after the current transaction commits. Every other app calls only this."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from notifications.models import Notification
+from notifications.sending import enqueue
+
+
+def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, application=None) -> Notification:
+    """Store a message for ``recipient`` and send it by SMS after the current transaction commits.
+
+    ``text`` is a gettext_lazy string with ``{placeholders}``; it is rendered in the recipient's language
+    (default Arabic). A second call with the same ``dedupe_key`` returns the existing notification and
+    sends nothing.
+    """
+    if not dedupe_key:
+        raise ValueError("notify() needs a dedupe_key naming the event")
+    existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+
+    language = (getattr(recipient, "language", "") or "ar")[:2]
+    with translation.override(language):
+        body = str(text).format(**(context or {}))
+    if mobile is None and recipient is not None:
+        # Every SMS goes to the account's mobile once it is verified; otherwise the inbox only.
+        mobile = recipient.mobile if recipient.mobile_verified else ""
+    mobile = mobile or ""
+    fields = {
+        "recipient": recipient,
+        "mobile": mobile,
+        "language": language,
+        "text": body,
+        "status": Notification.Status.QUEUED if mobile else Notification.Status.SKIPPED,
+    }
+    if application is not None:
+        fields["application"] = application
+    try:
+        # The savepoint keeps the caller's transaction usable when a concurrent caller won the race.
+        with transaction.atomic():
+            notification = Notification.objects.create(dedupe_key=dedupe_key, **fields)
+    except IntegrityError:
+        return Notification.objects.get(dedupe_key=dedupe_key)
+
+    if notification.status == Notification.Status.QUEUED:
+        transaction.on_commit(lambda: enqueue(notification.pk), robust=True)
+    return notification

@@ -1,0 +1,24 @@
+"""The services app's models, one module per concern: the catalogue, the application lifecycle, files."""
+
+from services.models.applications import (
+    Application,
+    ApplicationEvent,
+    ApplicationQuerySet,
+    ApplicationReminder,
+    LifecycleError,
+)
+from services.models.catalogue import BilingualMixin, Service, ServiceDocument
+from services.models.files import IssuedDocument, Upload
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "ApplicationQuerySet",
+    "ApplicationReminder",
+    "BilingualMixin",
+    "IssuedDocument",
+    "LifecycleError",
+    "Service",
+    "ServiceDocument",
+    "Upload",
+]

@@ -1,0 +1,1 @@
+"""The services pages, one module per concern: the catalogue card, my applications, files."""
