@@ -2,7 +2,18 @@
 
 from ninja import NinjaAPI
 
-from api import accident_claims, contractor_permits, endpoints, errors, licence_splitting
+from api import (
+    accident_claims,
+    applications,
+    bills,
+    contractor_permits,
+    documents,
+    errors,
+    inbox,
+    licence_splitting,
+    tokens,
+    violations,
+)
 from api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -20,13 +31,13 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
-api.add_router("/auth", endpoints.auth_router)
-api.add_router("/me", endpoints.me_router)
-api.add_router("/violations", endpoints.violations_router)
-api.add_router("/bills", endpoints.bills_router)
-api.add_router("/applications", endpoints.applications_router)
-api.add_router("/inbox", endpoints.inbox_router)
-api.add_router("/documents", endpoints.documents_router)
+api.add_router("/auth", tokens.auth_router)
+api.add_router("/me", tokens.me_router)
+api.add_router("/violations", violations.violations_router)
+api.add_router("/bills", bills.bills_router)
+api.add_router("/applications", applications.applications_router)
+api.add_router("/inbox", inbox.inbox_router)
+api.add_router("/documents", documents.documents_router)
 api.add_router("/contractors", contractor_permits.router)
 api.add_router("/accidents", accident_claims.router)
 api.add_router("/licensing", licence_splitting.router)

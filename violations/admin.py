@@ -13,7 +13,7 @@ from core.admin import ReadOnlyAdmin  # the partner's data: staff look, never ed
 from violations.feed import FeedFileError, feed_import
 from violations.models import DrivingLicence, FeedImport, FleetVehicle, InquiryLog, PaymentNotice, Vehicle, Violation
 from violations.normalise import clean_digits, clean_plate_part
-from violations.services import licence_subject, plate_subject
+from violations.selectors import licence_subject, plate_subject
 
 FEED_MAX_BYTES = 200 * 1024 * 1024
 

@@ -7,6 +7,8 @@ class ViolationsConfig(AppConfig):
     verbose_name = _("Traffic violations")
 
     def ready(self):
+        # Imported here: these modules load models, which Django allows only once the apps are ready.
+        # No register_workflow: the service has no application workflow (nothing is applied for).
         from payments.registry import register_bill_handler
         from violations.billing import violations_bill_paid
         from violations.constants import BILL_KIND

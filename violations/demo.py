@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 
+from accounts import demo as accounts_demo
+from accounts.groups import VIOLATIONS_STAFF, grant
 from violations.feed import COLUMNS, feed_import
 from violations.models import FeedImport, FleetVehicle
 
@@ -153,10 +155,6 @@ def demo_feed_bytes() -> bytes:
 
 def _demo_organisation():
     """The demo organisation of accounts/demo.py, if it is there."""
-    try:
-        from accounts import demo as accounts_demo
-    except ImportError:
-        return None
     Organisation = apps.get_model("accounts", "Organisation")
     number = getattr(accounts_demo, "ORGANISATION", {}).get("establishment_number")
     if not number:
@@ -192,10 +190,6 @@ def load(*, stdout):
 
 
 def _grant_staff():
-    try:
-        from accounts.groups import VIOLATIONS_STAFF, grant
-    except ImportError:
-        return
     grant(VIOLATIONS_STAFF, "violations", STAFF_PERMISSIONS)
 
 

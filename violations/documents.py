@@ -4,17 +4,16 @@ payment notice, and the fleet statement; plus the fleet CSV. Each PDF carries a 
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from payments.constants import BillStatus
+from core.money import money_text
 from payments.models import Bill
 from services.documents import document_issue
-from violations.constants import InquiryKind, ViolationStatus
-from violations.models import FleetVehicle, PaymentNotice, Violation
+from violations.constants import ViolationStatus
+from violations.models import PaymentNotice, Violation
 from violations.sources import FleetFilter
 
 FLEET_PDF_MAX = 500
@@ -22,10 +21,6 @@ FLEET_PDF_MAX = 500
 
 def download_url(document) -> str:
     return reverse("services:document-download", kwargs={"code": document.code})
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.3f}"
 
 
 def statement_document_issue(*, statement, owner, organisation=None):
@@ -39,7 +34,7 @@ def statement_document_issue(*, statement, owner, organisation=None):
         summary=[
             (_("Subject"), statement.title),
             (_("Unpaid violations"), str(statement.count)),
-            (_("Total (JOD)"), _money(statement.total)),
+            (_("Total (JOD)"), money_text(statement.total)),
             (_("E-payment number for all payable violations"), statement.bills.all or "—"),
             (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
         ],
@@ -50,45 +45,6 @@ def statement_document_issue(*, statement, owner, organisation=None):
 
 
 # --- payment notice ---------------------------------------------------------------------------
-
-
-def paid_violations(*, billing_number: str) -> list[Violation]:
-    if not (billing_number.isdecimal() and len(billing_number) == 13):
-        return []
-    return list(
-        Violation.objects.filter(paid_billing_number=billing_number, status=ViolationStatus.PAID)
-        .select_related("vehicle", "licence")
-        .order_by("issued_at", "number")
-    )
-
-
-def notice_allowed(*, violations: list[Violation], party, subject: dict) -> bool:
-    """Who may have the notice: whoever proved the vehicle or licence in this session, the payer the
-    bill was made for, or an organisation whose fleet holds the vehicle (with a matching registration)."""
-    kind, subject_id = subject.get("kind"), subject.get("id")
-    for violation in violations:
-        if kind == InquiryKind.VEHICLE and violation.vehicle_id == subject_id:
-            return True
-        if kind == InquiryKind.LICENCE and violation.licence_id == subject_id:
-            return True
-    bill = Bill.objects.filter(billing_number=violations[0].paid_billing_number, status=BillStatus.PAID).first()
-    if bill is not None:
-        if party.organisation is not None and bill.organisation_id == party.organisation.pk:
-            return True
-        if party.organisation is None and bill.organisation_id is None and bill.payer_id == party.user.pk:
-            return True
-    if party.organisation is not None:
-        plates = Q()
-        for v in violations:
-            if v.vehicle_id:
-                plates |= Q(
-                    plate_code=v.vehicle.plate_code,
-                    plate_number=v.vehicle.plate_number,
-                    registration_number=v.vehicle.registration_number,
-                )
-        if plates and FleetVehicle.objects.filter(plates, organisation=party.organisation).exists():
-            return True
-    return False
 
 
 def payment_notice_issue(*, billing_number: str, violations: list[Violation], owner, organisation=None):
@@ -110,7 +66,7 @@ def payment_notice_issue(*, billing_number: str, violations: list[Violation], ow
         summary=[
             (_("E-payment number"), billing_number),
             (_("Violations paid"), ", ".join(v.number for v in violations)),
-            (_("Amount paid (JOD)"), _money(total)),
+            (_("Amount paid (JOD)"), money_text(total)),
             (_("Paid at"), formats.date_format(timezone.localtime(paid_at), "DATETIME_FORMAT")),
         ],
         owner_applicant=owner,
@@ -129,15 +85,6 @@ def payment_notice_issue(*, billing_number: str, violations: list[Violation], ow
 
 
 # --- fleet ------------------------------------------------------------------------------------
-
-
-def fleet_totals(violations) -> dict:
-    """Count and total of the table's unpaid violations, and how many of them can be paid online."""
-    return violations.aggregate(
-        count=Count("pk", filter=Q(status=ViolationStatus.OPEN)),
-        total=Sum("amount", filter=Q(status=ViolationStatus.OPEN), default=Decimal("0.000")),
-        payable=Count("pk", filter=Q(status=ViolationStatus.OPEN, payable=True)),
-    )
 
 
 FLEET_CSV_HEADER = [
@@ -166,7 +113,7 @@ def fleet_csv_row(violation: Violation) -> list[str]:
         timezone.localtime(violation.issued_at).isoformat(),
         violation.location,
         violation.issuer,
-        _money(violation.amount),
+        money_text(violation.amount),
         violation.status,
         "true" if violation.is_payable_now else "false",
         violation.paid_billing_number,
@@ -194,7 +141,7 @@ def fleet_document_issue(*, organisation, owner, violations: list[Violation], fi
             (_("Organisation"), organisation.name_ar),
             (_("Violations listed"), str(len(violations))),
             (_("Unpaid violations"), str(len(unpaid))),
-            (_("Total unpaid (JOD)"), _money(total)),
+            (_("Total unpaid (JOD)"), money_text(total)),
             (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
         ],
         owner_applicant=owner,

@@ -5,25 +5,29 @@ both call it). It is idempotent: a row equal to what is stored changes nothing, 
 file leaves every row untouched. A bad row is reported with its line number and skipped; good rows
 load. A row that makes an open violation paid, cancelled, not payable online or of another amount
 closes the open bills that cover it (payments rule 5: an open bill never changes amount).
+
+Each row is checked by ``violations.forms.FeedRowForm`` (``core.rows.row_clean``), but the good rows
+load in bulk, ``CHUNK`` to a transaction, not through ``core.rows.rows_import``'s savepoint per row:
+a national feed has hundreds of thousands of rows.
 """
 
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.rows import ImportReport, RowError, row_clean
 from violations import billing
-from violations.constants import NATIONAL_LICENCE_LENGTH, Issuer, ViolationStatus
+from violations.constants import ViolationStatus
+from violations.forms import FeedRowForm
 from violations.models import DrivingLicence, FeedImport, Vehicle, Violation, licence_key
-from violations.normalise import clean_digits, clean_plate_part, clean_registration, clean_text
+from violations.selectors import licence_choices_forget
 
 COLUMNS = (
     "violation_number",
@@ -45,9 +49,6 @@ COLUMNS = (
     "status",
 )
 CHUNK = 2000
-MAX_AMOUNT = Decimal("1000000")
-_VIOLATION_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,30}$")
-_REGISTRATION = re.compile(r"^[A-Z0-9-]{1,20}$")
 # Feed fields copied to Violation as they are (after parsing); what "unchanged" compares.
 _FIELDS = (
     "offence_code",
@@ -69,8 +70,9 @@ class FeedFileError(Exception):
     """The file as a whole cannot be read (not UTF-8 text, missing columns)."""
 
 
-@dataclass(frozen=True)
-class LineError:
+class LineError(NamedTuple):
+    """A bad row: the line it starts on and why (a ``(line, reason)`` pair, as core.rows reports)."""
+
     line: int
     reason: str
 
@@ -92,7 +94,7 @@ class FeedRow:
 
 
 @dataclass
-class FeedResult:
+class FeedResult(ImportReport):
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -104,95 +106,19 @@ class FeedResult:
 
 
 def _parse_row(line: int, raw: dict) -> FeedRow:
-    """One CSV row to a FeedRow, or ValueError with the (translated) reason."""
-    get = lambda name: (raw.get(name) or "").strip()  # noqa: E731
-
-    number = get("violation_number")
-    if not _VIOLATION_NUMBER.match(number):
-        raise ValueError(_("violation_number is missing or not letters, digits and dashes (at most 30)"))
-
-    plate_code, plate_number = clean_plate_part(get("plate_code")), clean_plate_part(get("plate_number"))
-    registration = clean_registration(get("registration_number"))
-    if plate_code or plate_number:
-        if not (plate_code.isdecimal() and len(plate_code) <= 3):
-            raise ValueError(_("plate_code must be 1 to 3 digits"))
-        if not (plate_number.isdecimal() and len(plate_number) <= 8):
-            raise ValueError(_("plate_number must be 1 to 8 digits"))
-        if not _REGISTRATION.match(registration):
-            raise ValueError(_("registration_number is required with a plate (letters and digits, at most 20)"))
-
-    licence_number = clean_digits(get("licence_number"))
-    centre, category = clean_text(get("licence_centre")), clean_text(get("licence_category"))
-    if licence_number:
-        if not (licence_number.isdecimal() and len(licence_number) <= 20):
-            raise ValueError(_("licence_number must be digits (at most 20)"))
-        if len(licence_number) != NATIONAL_LICENCE_LENGTH and not (centre and category):
-            raise ValueError(
-                _("licence_centre and licence_category are required unless the licence number has 8 digits")
-            )
-        if len(centre) > 60 or len(category) > 20:
-            raise ValueError(_("licence_centre or licence_category is too long"))
-    if not plate_code and not licence_number:
-        raise ValueError(_("a violation needs a plate or a licence number"))
-
-    offence_ar = clean_text(get("offence_ar"))
-    if not offence_ar:
-        raise ValueError(_("offence_ar is required"))
-    texts = {
-        "offence_code": clean_text(get("offence_code")),
-        "offence_ar": offence_ar,
-        "offence_en": clean_text(get("offence_en")),
-        "article": clean_text(get("article")),
-        "location": clean_text(get("location")),
-    }
-    limits = {"offence_code": 20, "offence_ar": 300, "offence_en": 300, "article": 60, "location": 200}
-    for name, limit in limits.items():
-        if len(texts[name]) > limit:
-            raise ValueError(_("%(field)s is longer than %(limit)s characters") % {"field": name, "limit": limit})
-
-    try:
-        issued_at = datetime.fromisoformat(get("issued_at"))
-    except ValueError:
-        raise ValueError(_("issued_at is not an ISO 8601 date and time")) from None
-    if issued_at.tzinfo is None:
-        raise ValueError(_("issued_at has no UTC offset (e.g. 2021-08-15T10:30:00+03:00)"))
-
-    try:
-        amount = Decimal(get("amount"))
-    except InvalidOperation:
-        raise ValueError(_("amount is not a number")) from None
-    if not amount.is_finite() or amount <= 0 or amount >= MAX_AMOUNT:
-        raise ValueError(_("amount must be more than 0 JOD"))
-    if amount.as_tuple().exponent < -3:
-        raise ValueError(_("amount has more than 3 decimals"))
-
-    issuer = get("issuer").upper()
-    if issuer not in Issuer.values:
-        raise ValueError(_("issuer must be GAM or PSD"))
-    payable = get("payable").lower()
-    if payable not in ("true", "false"):
-        raise ValueError(_("payable must be true or false"))
-    status = get("status").lower()
-    if status not in ViolationStatus.values:
-        raise ValueError(_("status must be open, paid or cancelled"))
-
+    """One CSV row to a FeedRow, or RowError with the (translated) reasons, column by column."""
+    data = row_clean(FeedRowForm, raw)
+    licence_number = data["licence_number"]
     return FeedRow(
         line=line,
-        number=number,
-        plate_code=plate_code,
-        plate_number=plate_number,
-        registration_number=registration if plate_code else "",
+        number=data["violation_number"],
+        plate_code=data["plate_code"],
+        plate_number=data["plate_number"],
+        registration_number=data["registration_number"] if data["plate_code"] else "",
         licence_number=licence_number,
-        licence_centre=centre if licence_number else "",
-        licence_category=category if licence_number else "",
-        values={
-            **texts,
-            "issued_at": issued_at,
-            "amount": amount.quantize(Decimal("0.001")),
-            "issuer": issuer,
-            "payable": payable == "true",
-            "status": status,
-        },
+        licence_centre=data["licence_centre"] if licence_number else "",
+        licence_category=data["licence_category"] if licence_number else "",
+        values={name: data[name] for name in _FIELDS},
     )
 
 
@@ -224,7 +150,7 @@ def feed_parse(*, data: bytes) -> tuple[list[FeedRow], list[LineError]]:
             continue
         try:
             rows.append(_parse_row(start, raw))
-        except ValueError as exc:
+        except RowError as exc:
             errors.append(LineError(start, str(exc)))
     return rows, errors
 
@@ -374,8 +300,6 @@ def feed_import(*, data: bytes, file_name: str, actor=None) -> FeedResult:
     for start in range(0, len(latest), CHUNK):
         with transaction.atomic():
             _apply_chunk(latest[start : start + CHUNK], result)
-    from violations.selectors import licence_choices_forget
-
     licence_choices_forget()
     result.record = FeedImport.objects.create(
         file_name=file_name[:255],

@@ -1,11 +1,16 @@
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from violations.constants import NATIONAL_LICENCE_LENGTH, ViolationStatus
-from violations.normalise import clean_digits, clean_plate_part, clean_registration
+from violations.constants import NATIONAL_LICENCE_LENGTH, Issuer, ViolationStatus
+from violations.models import DrivingLicence, Vehicle, Violation
+from violations.normalise import clean_digits, clean_plate_part, clean_registration, clean_text
 from violations.selectors import licence_choices
 
 DIGITS = {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
@@ -194,3 +199,126 @@ class FleetFilterForm(forms.Form):
     def status_value(self) -> str:
         status = (self.cleaned_data.get("status") if self.is_valid() else None) or ViolationStatus.OPEN
         return "" if status == "all" else status
+
+
+# --- the Traffic Department feed (violations.feed), one row at a time ----------------------
+
+FEED_MAX_AMOUNT = Decimal("1000000")
+_VIOLATION_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,30}$")
+_REGISTRATION = re.compile(r"^[A-Z0-9-]{1,20}$")
+
+
+def _limit(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+class _Column(forms.CharField):
+    """A feed column as text, normalised by ``normalise`` before its length is checked (so a limit
+    counts what is stored, not the feed's extra spaces). Whether it may be empty is the form's rule."""
+
+    def __init__(self, normalise=clean_text, **kwargs):
+        self.normalise = normalise
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return self.normalise(super().to_python(value))
+
+
+class FeedRowForm(forms.Form):
+    """One feed row (DESIGN.md). Each message names its column; rules across columns are in clean()."""
+
+    violation_number = _Column(normalise=str)
+    plate_code = _Column(normalise=clean_plate_part)
+    plate_number = _Column(normalise=clean_plate_part)
+    registration_number = _Column(normalise=clean_registration)
+    licence_number = _Column(normalise=clean_digits)
+    licence_centre = _Column()
+    licence_category = _Column()
+    offence_code = _Column(max_length=_limit(Violation, "offence_code"))
+    offence_ar = _Column(max_length=_limit(Violation, "offence_ar"))
+    offence_en = _Column(max_length=_limit(Violation, "offence_en"))
+    article = _Column(max_length=_limit(Violation, "article"))
+    location = _Column(max_length=_limit(Violation, "location"))
+    issued_at = _Column(normalise=str)
+    amount = _Column(normalise=str)
+    issuer = _Column(normalise=str.upper)
+    payable = _Column(normalise=str.lower)
+    status = _Column(normalise=str.lower)
+
+    def clean_violation_number(self) -> str:
+        number = self.cleaned_data["violation_number"]
+        if not _VIOLATION_NUMBER.match(number):
+            raise ValidationError(_("violation_number is missing or not letters, digits and dashes (at most 30)"))
+        return number
+
+    def clean_offence_ar(self) -> str:
+        if not self.cleaned_data["offence_ar"]:
+            raise ValidationError(_("offence_ar is required"))
+        return self.cleaned_data["offence_ar"]
+
+    def clean_issued_at(self) -> datetime:
+        try:
+            issued_at = datetime.fromisoformat(self.cleaned_data["issued_at"])
+        except ValueError:
+            raise ValidationError(_("issued_at is not an ISO 8601 date and time")) from None
+        if issued_at.tzinfo is None:
+            raise ValidationError(_("issued_at has no UTC offset (e.g. 2021-08-15T10:30:00+03:00)"))
+        return issued_at
+
+    def clean_amount(self) -> Decimal:
+        try:
+            amount = Decimal(self.cleaned_data["amount"])
+        except InvalidOperation:
+            raise ValidationError(_("amount is not a number")) from None
+        if not amount.is_finite() or amount <= 0 or amount >= FEED_MAX_AMOUNT:
+            raise ValidationError(_("amount must be more than 0 JOD"))
+        if amount.as_tuple().exponent < -3:
+            raise ValidationError(_("amount has more than 3 decimals"))
+        return amount.quantize(Decimal("0.001"))
+
+    def clean_issuer(self) -> str:
+        if self.cleaned_data["issuer"] not in Issuer.values:
+            raise ValidationError(_("issuer must be GAM or PSD"))
+        return self.cleaned_data["issuer"]
+
+    def clean_payable(self) -> bool:
+        if self.cleaned_data["payable"] not in ("true", "false"):
+            raise ValidationError(_("payable must be true or false"))
+        return self.cleaned_data["payable"] == "true"
+
+    def clean_status(self) -> str:
+        if self.cleaned_data["status"] not in ViolationStatus.values:
+            raise ValidationError(_("status must be open, paid or cancelled"))
+        return self.cleaned_data["status"]
+
+    def clean(self):
+        data = super().clean()
+        plate_code, plate_number = data.get("plate_code", ""), data.get("plate_number", "")
+        if plate_code or plate_number:
+            if not (plate_code.isdecimal() and len(plate_code) <= _limit(Vehicle, "plate_code")):
+                self.add_error("plate_code", _("plate_code must be 1 to 3 digits"))
+            if not (plate_number.isdecimal() and len(plate_number) <= _limit(Vehicle, "plate_number")):
+                self.add_error("plate_number", _("plate_number must be 1 to 8 digits"))
+            if not _REGISTRATION.match(data.get("registration_number", "")):
+                self.add_error(
+                    "registration_number",
+                    _("registration_number is required with a plate (letters and digits, at most 20)"),
+                )
+        licence_number, centre, category = (
+            data.get("licence_number", ""),
+            data.get("licence_centre", ""),
+            data.get("licence_category", ""),
+        )
+        if licence_number:
+            if not (licence_number.isdecimal() and len(licence_number) <= _limit(DrivingLicence, "number")):
+                self.add_error("licence_number", _("licence_number must be digits (at most 20)"))
+            if len(licence_number) != NATIONAL_LICENCE_LENGTH and not (centre and category):
+                self.add_error(
+                    None,
+                    _("licence_centre and licence_category are required unless the licence number has 8 digits"),
+                )
+            if len(centre) > _limit(DrivingLicence, "centre") or len(category) > _limit(DrivingLicence, "category"):
+                self.add_error(None, _("licence_centre or licence_category is too long"))
+        if not plate_code and not licence_number:
+            self.add_error(None, _("a violation needs a plate or a licence number"))
+        return data

@@ -1,12 +1,9 @@
-"""Inquiry rate limits on the shared cache (django-ratelimit): per user, per IP address, and per
-plate or licence across users, so that no one can walk through plates or guess a vehicle's
-registration number. Rates come from settings at request time (tests and load tests override them).
+"""Inquiry rate limits (``core.ratelimit``): per user, per IP address, and per plate or licence
+across users, so that no one can walk through plates or guess a vehicle's registration number.
+Rates come from settings at request time (tests and load tests override them).
 """
 
-from django.conf import settings
-from django.utils.module_loading import import_string
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
+from core.ratelimit import limited, setting_rate
 
 DEFAULT_RATES = {
     "VIOLATIONS_RATE_USER": "30/h",
@@ -17,7 +14,7 @@ DEFAULT_RATES = {
 
 
 def _rate(name: str):
-    return lambda group, request: getattr(settings, name, DEFAULT_RATES[name])
+    return setting_rate(name, DEFAULT_RATES[name])
 
 
 def inquiry_limited(request, *, subject: str) -> bool:
@@ -29,19 +26,14 @@ def inquiry_limited(request, *, subject: str) -> bool:
         ("violations:inquiry:subject", lambda group, request: subject, _rate("VIOLATIONS_RATE_SUBJECT")),
     )
     # Every counter is incremented, even after one is already over: a blocked client keeps paying.
-    results = [is_ratelimited(request, group=g, key=k, rate=r, method="POST", increment=True) for g, k, r in checks]
+    results = [limited(request, group=group, key=key, rates=rate, method="POST") for group, key, rate in checks]
     return any(results)
 
 
 def fleet_limited(request) -> bool:
     """Adding fleet vehicles reveals whether a registration number matches: limited like inquiries."""
     results = [
-        is_ratelimited(request, group=g, key=k, rate=_rate("VIOLATIONS_RATE_FLEET"), method="POST", increment=True)
-        for g, k in (("violations:fleet:user", "user"), ("violations:fleet:ip", "ip"))
+        limited(request, group=group, key=key, rates=_rate("VIOLATIONS_RATE_FLEET"), method="POST")
+        for group, key in (("violations:fleet:user", "user"), ("violations:fleet:ip", "ip"))
     ]
     return any(results)
-
-
-def too_many_requests(request):
-    """The project's 429 page (settings.RATELIMIT_VIEW)."""
-    return import_string(settings.RATELIMIT_VIEW)(request, Ratelimited())

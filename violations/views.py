@@ -1,4 +1,5 @@
-"""Thin views: check input, call one function of ``violations.services``/``documents``, render."""
+"""Thin views: check input, call one function of ``violations.workflow``/``documents``, render;
+reads through ``violations.selectors``."""
 
 import csv
 
@@ -14,18 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.party import party_for_request
-from violations import documents, services
+from core.forms import form_add_errors
+from core.ratelimit import client_ip, too_many_requests
+from violations import documents, selectors, workflow
 from violations.constants import SESSION_SUBJECT, InquiryKind
 from violations.forms import FleetCsvForm, FleetFilterForm, FleetVehicleForm, LicenceInquiryForm, VehicleInquiryForm
-from violations.models import FleetVehicle, Violation
-from violations.ratelimits import fleet_limited, inquiry_limited, too_many_requests
+from violations.ratelimits import fleet_limited, inquiry_limited
 from violations.sources import FleetFilter
 
 FLEET_PAGE_SIZE = 50
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _inquiry_page(request, *, by: str, vehicle_form=None, licence_form=None, status=200):
@@ -55,11 +53,13 @@ def inquiry_vehicle(request):
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
     data = form.cleaned_data
-    subject = services.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
+    subject = selectors.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
     if inquiry_limited(request, subject=subject):
         return too_many_requests(request)
     party = party_for_request(request)
-    vehicle = services.vehicle_inquire(user=request.user, organisation=party.organisation, ip=_ip(request), **data)
+    vehicle = workflow.vehicle_inquire(
+        user=request.user, organisation=party.organisation, ip=client_ip(request), **data
+    )
     if vehicle is None:
         # The same words whether the plate is unknown or the registration number is wrong.
         form.add_error(
@@ -81,13 +81,13 @@ def inquiry_licence(request):
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
     data = form.cleaned_data
-    if inquiry_limited(request, subject=services.licence_subject(number=data["licence_number"])):
+    if inquiry_limited(request, subject=selectors.licence_subject(number=data["licence_number"])):
         return too_many_requests(request)
     party = party_for_request(request)
-    licence = services.licence_inquire(
+    licence = workflow.licence_inquire(
         user=request.user,
         organisation=party.organisation,
-        ip=_ip(request),
+        ip=client_ip(request),
         number=data["licence_number"],
         centre=data["centre"],
         category=data["category"],
@@ -104,7 +104,7 @@ def _statement(request):
     if not subject:
         return None
     party = party_for_request(request)
-    return services.statement_for_subject(
+    return workflow.statement_for_subject(
         subject=subject, payer=request.user, payer_name=party.name, organisation=party.organisation
     )
 
@@ -146,8 +146,8 @@ def payment_notice(request, billing_number: str):
     """The payment notice (إشعار بالدفع) of a paid bill, for whoever may see what it paid."""
     party = party_for_request(request)
     subject = request.session.get(SESSION_SUBJECT) or {}
-    violations = documents.paid_violations(billing_number=billing_number)
-    if not violations or not documents.notice_allowed(violations=violations, party=party, subject=subject):
+    violations = selectors.paid_violations(billing_number=billing_number)
+    if not violations or not selectors.notice_allowed(violations=violations, party=party, subject=subject):
         raise Http404
     document = documents.payment_notice_issue(
         billing_number=billing_number, violations=violations, owner=request.user, organisation=party.organisation
@@ -167,7 +167,7 @@ def _needs_organisation(request):
 
 
 def _fleet_filters(data, organisation):
-    fleet = list(FleetVehicle.objects.filter(organisation=organisation))
+    fleet = list(selectors.fleet_vehicles(organisation=organisation))
     form = FleetFilterForm(data or None, fleet=fleet)
     filters = FleetFilter()
     if form.is_bound and form.is_valid():
@@ -188,7 +188,7 @@ def fleet(request):
     if organisation is None:
         return _needs_organisation(request)
     fleet_vehicles, form, filters = _fleet_filters(request.GET, organisation)
-    violations = services.fleet_violations(organisation=organisation, filters=filters)
+    violations = selectors.fleet_violations(organisation=organisation, filters=filters)
     page = Paginator(violations, FLEET_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -201,7 +201,7 @@ def fleet(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "totals": documents.fleet_totals(violations),
+            "totals": selectors.fleet_totals(violations),
         },
     )
 
@@ -217,7 +217,7 @@ def fleet_bill(request):
     except ValueError:
         ids = []
     try:
-        bill = services.fleet_bill_create(
+        bill = workflow.fleet_bill_create(
             organisation=organisation, user=request.user, payer_name=organisation.name_ar, violation_ids=ids
         )
     except ValidationError as exc:
@@ -226,12 +226,7 @@ def fleet_bill(request):
         back = reverse("violations:fleet")
         query = request.POST.get("query", "")
         return redirect(f"{back}?{query}" if query else back)
-    covered = list(
-        Violation.objects.filter(pk__in=[int(k.split(":")[1]) for k in bill.lines.values_list("item_key", flat=True)])
-        .select_related("vehicle")
-        .order_by("issued_at")
-    )
-    return render(request, "violations/fleet_bill.html", {"bill": bill, "violations": covered})
+    return render(request, "violations/fleet_bill.html", {"bill": bill, "violations": selectors.bill_violations(bill)})
 
 
 @login_required
@@ -244,7 +239,7 @@ def fleet_vehicles(request):
     if request.method == "POST":
         if "remove" in request.POST:
             try:
-                removed = services.fleet_vehicle_remove(
+                removed = workflow.fleet_vehicle_remove(
                     organisation=organisation, fleet_vehicle_id=int(request.POST["remove"])
                 )
             except ValueError:
@@ -260,10 +255,10 @@ def fleet_vehicles(request):
             csv_form = FleetCsvForm(request.POST, request.FILES)
             if csv_form.is_valid():
                 try:
-                    csv_result = services.fleet_csv_import(
+                    csv_result = workflow.fleet_csv_import(
                         organisation=organisation,
                         user=request.user,
-                        ip=_ip(request),
+                        ip=client_ip(request),
                         data=csv_form.cleaned_data["file"].read(),
                     )
                 except ValidationError as exc:
@@ -272,13 +267,11 @@ def fleet_vehicles(request):
             add_form = FleetVehicleForm(request.POST)
             if add_form.is_valid():
                 try:
-                    vehicle = services.fleet_vehicle_add(
-                        organisation=organisation, user=request.user, ip=_ip(request), **add_form.cleaned_data
+                    vehicle = workflow.fleet_vehicle_add(
+                        organisation=organisation, user=request.user, ip=client_ip(request), **add_form.cleaned_data
                     )
                 except ValidationError as exc:
-                    for field, errors in exc.message_dict.items():
-                        for error in errors:
-                            add_form.add_error(field if field in add_form.fields else None, error)
+                    form_add_errors(add_form, exc)
                 else:
                     messages.success(
                         request, _("Vehicle %(plate)s was added to your fleet.") % {"plate": vehicle.plate}
@@ -289,7 +282,7 @@ def fleet_vehicles(request):
         "violations/fleet_vehicles.html",
         {
             "organisation": organisation,
-            "vehicles": FleetVehicle.objects.filter(organisation=organisation),
+            "vehicles": selectors.fleet_vehicles(organisation=organisation),
             "add_form": add_form,
             "csv_form": csv_form,
             "csv_result": csv_result,
@@ -304,7 +297,7 @@ def fleet_csv(request):
     if organisation is None:
         return _needs_organisation(request)
     _fleet, _form, filters = _fleet_filters(request.GET, organisation)
-    violations = services.fleet_violations(organisation=organisation, filters=filters)
+    violations = selectors.fleet_violations(organisation=organisation, filters=filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="fleet-violations-{stamp}.csv"'
@@ -324,7 +317,7 @@ def fleet_pdf(request):
         return _needs_organisation(request)
     # The table's filters travel with the form as hidden fields.
     _fleet, _form, filters = _fleet_filters(request.POST, organisation)
-    violations = list(services.fleet_violations(organisation=organisation, filters=filters)[: documents.FLEET_PDF_MAX])
+    violations = list(selectors.fleet_violations(organisation=organisation, filters=filters)[: documents.FLEET_PDF_MAX])
     document = documents.fleet_document_issue(
         organisation=organisation, owner=request.user, violations=violations, filters=filters
     )

@@ -8,9 +8,9 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from violations.demo import _grant_staff
 from violations.models import InquiryLog, Violation
-from violations.services import vehicle_inquire
 from violations.tests.factories import VehicleFactory, ViolationFactory
 from violations.tests.feedfiles import feed_bytes, row
+from violations.workflow import vehicle_inquire
 
 pytestmark = pytest.mark.django_db
 

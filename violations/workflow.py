@@ -1,4 +1,9 @@
-"""Every write and every rule of the violations service; views, admin and commands call these."""
+"""Every write and every rule of the violations service; views, the API, admin and commands call these.
+
+The service has no application workflow of its own (nothing is applied for): its writes are the
+inquiry log, the fleet and the bills. Reads live in ``violations.selectors``, the feed import in
+``violations.feed``, documents in ``violations.documents``.
+"""
 
 import csv
 import io
@@ -10,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from violations import billing
-from violations.constants import InquiryKind
+from violations.constants import InquiryKind, ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
-from violations.normalise import clean_digits, clean_plate_part, clean_registration, ltr_isolate, subject_hash
+from violations.normalise import clean_digits, clean_plate_part, clean_registration
+from violations.selectors import fleet_violations, licence_subject, plate_subject, subject_violations
 from violations.sources import FleetFilter, get_source
 
 FLEET_CSV_MAX_LINES = 2000
@@ -20,14 +26,6 @@ FLEET_CSV_MAX_BYTES = 256 * 1024
 
 
 # --- inquiries --------------------------------------------------------------------------------
-
-
-def plate_subject(*, plate_code: str, plate_number: str) -> str:
-    return subject_hash(InquiryKind.VEHICLE, f"{clean_plate_part(plate_code)}-{clean_plate_part(plate_number)}")
-
-
-def licence_subject(*, number: str) -> str:
-    return subject_hash(InquiryKind.LICENCE, number)
 
 
 def _log(*, user, organisation, ip: str | None, kind: str, subject: str, matched: bool, count: int = 0) -> None:
@@ -89,11 +87,11 @@ class Statement:
 
     @property
     def unpaid(self) -> list[Violation]:
-        return [v for v in self.violations if v.status != "paid"]
+        return [v for v in self.violations if v.status != ViolationStatus.PAID]
 
     @property
     def paid(self) -> list[Violation]:
-        return [v for v in self.violations if v.status == "paid"]
+        return [v for v in self.violations if v.status == ViolationStatus.PAID]
 
     @property
     def count(self) -> int:
@@ -128,37 +126,20 @@ class Statement:
 
 
 def statement_for_subject(*, subject: dict, payer, payer_name: str, organisation=None) -> Statement | None:
-    """The statement for what the session proved (a vehicle or a licence), with e-payment numbers.
-
-    ``subject`` is what the inquiry stored: {"kind": "vehicle"|"licence", "id": pk}. None when the
-    vehicle or licence is gone from the partner's data.
-    """
-    source = get_source()
-    if subject.get("kind") == InquiryKind.VEHICLE:
-        vehicle = Vehicle.objects.filter(pk=subject.get("id")).first()
-        if vehicle is None:
-            return None
-        violations = source.vehicle_violations(vehicle=vehicle)
-        title = _("Vehicle %(plate)s") % {"plate": ltr_isolate(vehicle.plate)}
-        title_ar, title_en = f"مخالفات المركبة {vehicle.plate}", f"Violations of vehicle {vehicle.plate}"
-    elif subject.get("kind") == InquiryKind.LICENCE:
-        licence = DrivingLicence.objects.filter(pk=subject.get("id")).first()
-        if licence is None:
-            return None
-        violations = source.licence_violations(licence=licence)
-        title = _("Driving licence %(number)s") % {"number": ltr_isolate(licence.number)}
-        title_ar, title_en = f"مخالفات الرخصة {licence.number}", f"Violations of driving licence {licence.number}"
-    else:
+    """The statement for what the session proved (a vehicle or a licence), with e-payment numbers
+    (made on first showing, hence a write). None when the vehicle or licence is gone."""
+    found = subject_violations(subject=subject)
+    if found is None:
         return None
     bills = billing.statement_bills(
-        violations=violations,
+        violations=found.violations,
         payer=payer,
         payer_name=payer_name,
         organisation=organisation,
-        title_ar=title_ar,
-        title_en=title_en,
+        title_ar=found.title_ar,
+        title_en=found.title_en,
     )
-    return Statement(title=title, violations=violations, bills=bills)
+    return Statement(title=found.title, violations=found.violations, bills=bills)
 
 
 # --- fleet (business accounts) ---------------------------------------------------------------
@@ -279,10 +260,6 @@ def fleet_csv_import(*, organisation, user, ip: str | None = None, data: bytes) 
         except ValidationError as exc:
             result.errors.append((number, _first_error(exc)))
     return result
-
-
-def fleet_violations(*, organisation, filters: FleetFilter):
-    return get_source().fleet_violations(organisation=organisation, filters=filters)
 
 
 def fleet_bill_create(*, organisation, user, payer_name: str, violation_ids: list[int]):
