@@ -10,6 +10,8 @@ SERVICE_SLUG = "contractor-permit-renewal"
 BILL_KIND = "contractors"
 DOCUMENT_KIND = "contractor_permit"
 STAFF_GROUP = "contractors_staff"
+# The account that stands as applicant for requests made without logging in (see workflow.public_applicant).
+PUBLIC_APPLICANT_USERNAME = "contractors-public"
 
 # Days the applicant has to pay once the renewal is approved; then the request is cancelled.
 PAYMENT_DAYS = 7
@@ -65,3 +67,24 @@ RENEWAL_TRANSITIONS: dict[str, set[str]] = {
 RENEWAL_FINAL = {RenewalStatus.ISSUED, RenewalStatus.REFUSED, RenewalStatus.CANCELLED}
 # A request in one of these statuses holds its permit's period: no second request for it.
 RENEWAL_HOLDS_PERIOD = {RenewalStatus.SUBMITTED, RenewalStatus.AWAITING_PAYMENT, RenewalStatus.ISSUED}
+
+# SMS go to the phone number typed on the form, in the language the applicant used on the site.
+SMS_SUBMITTED = _(
+    "GAM: your contractor permit renewal request {reference} was received. "
+    "Follow it on the e-services portal with the reference and this phone number."
+)
+SMS_APPROVED = _(
+    "GAM: your permit renewal {reference} was approved. Pay {amount} JOD through eFAWATEERcom, "
+    "e-payment number {billing_number}, before {deadline}."
+)
+SMS_REFUSED = _("GAM: your permit renewal request {reference} was refused. Reason: {reason}")
+SMS_ISSUED = _(
+    "GAM: permit {permit} is renewed until {until}. Download it on the portal (request {reference}); "
+    "verification code {code}."
+)
+SMS_EXPIRED = _("GAM: your permit renewal {reference} was cancelled because the fee was not paid in time.")
+
+# Why a permit cannot be renewed as asked (the look-up's answer and the workflow's refusal share them).
+MSG_CANCELLED = _("This permit is cancelled and cannot be renewed.")
+MSG_PERIOD_TAKEN = _("This permit is already renewed for %(year)s, or a renewal for that year is under way.")
+MSG_PERIOD_NOT_OFFERED = _("A renewal can be requested for %(years)s only.")

@@ -2,112 +2,133 @@
 
 One row per permit, carrying its contractor's columns; a row with the permit columns empty loads
 only the contractor. Contractors are keyed by number and permits by (number, year): a later row for
-the same key updates it, so loading the same file twice changes nothing. A bad row is reported
-with its line number and reason and skipped; good rows still load (each in its own savepoint).
+the same key updates it, so loading the same file twice changes nothing. Each row is checked by
+``RegisterRowForm``; a bad row is reported with its line number and reason and skipped, and good rows
+still load, each in its own savepoint (``core.rows``).
 """
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contractors.constants import Classification, PermitKind, PermitStatus
 from contractors.inputs import identifier_normalize
 from contractors.models import Contractor, Permit
 from core.phones import phone_normalise
+from core.rows import ImportReport, RowError, row_clean, rows_import
 
 CONTRACTOR_COLUMNS = ["contractor_number", "name_ar", "name_en", "classification", "phone"]
 PERMIT_COLUMNS = ["permit_number", "permit_year", "kind", "site", "valid_from", "valid_until", "status"]
 COLUMNS = CONTRACTOR_COLUMNS + PERMIT_COLUMNS
 REQUIRED_COLUMNS = {"contractor_number", "name_ar", "classification"}
+# Needed once any permit column is filled in (status defaults to active).
+PERMIT_REQUIRED = ["permit_number", "permit_year", "kind", "site", "valid_from", "valid_until"]
 
 
-class RowError(Exception):
-    pass
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+class _IdentifierField(forms.CharField):
+    """A contractor or permit number as people type it: ASCII digits, upper case, no spaces."""
+
+    def to_python(self, value):
+        return identifier_normalize(super().to_python(value))
+
+
+class _CodeField(forms.ChoiceField):
+    """A code from ``choices`` in any case; a wrong one is reported with the codes allowed."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+        if value and not self.valid_value(value):
+            raise ValidationError(
+                _("unknown value “%(value)s” (allowed: %(allowed)s)"),
+                code="invalid_choice",
+                params={"value": value, "allowed": ", ".join(str(code) for code, _label in self.choices)},
+            )
+
+
+class _IsoDateField(forms.DateField):
+    """A date as the export writes it: ISO 8601 (2026-01-31), never a locale's day/month order."""
+
+    input_formats = ["iso-8601"]
+    default_error_messages = {"invalid": _("Enter the date as YYYY-MM-DD.")}
+
+    def strptime(self, value, format):
+        return dt.date.fromisoformat(value)
+
+
+class RegisterRowForm(forms.Form):
+    """One row of the register; limits are the models' own."""
+
+    contractor_number = _IdentifierField(max_length=_max_length(Contractor, "number"))
+    name_ar = forms.CharField(max_length=_max_length(Contractor, "name_ar"))
+    name_en = forms.CharField(max_length=_max_length(Contractor, "name_en"), required=False)
+    classification = _CodeField(choices=Classification.choices)
+    phone = forms.CharField(required=False)
+    permit_number = _IdentifierField(max_length=_max_length(Permit, "number"), required=False)
+    permit_year = _IdentifierField(required=False)
+    kind = _CodeField(choices=PermitKind.choices, required=False)
+    site = forms.CharField(max_length=_max_length(Permit, "site"), required=False)
+    valid_from = _IsoDateField(required=False)
+    valid_until = _IsoDateField(required=False)
+    status = _CodeField(choices=PermitStatus.choices, required=False)
+
+    def clean_contractor_number(self):
+        value = self.cleaned_data["contractor_number"]
+        if not value.isdecimal():
+            raise ValidationError(_("The contractor number is made of digits only."), code="digits")
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return phone_normalise(value) if value else ""
+
+    def clean_permit_year(self):
+        value = self.cleaned_data["permit_year"]
+        if value and (not value.isdecimal() or not 1990 <= int(value) <= 2100):
+            raise ValidationError(_("Enter the permit year in four digits, e.g. 2025."), code="year")
+        return int(value) if value else None
+
+    def has_permit(self) -> bool:
+        return any(self.data.get(name) for name in PERMIT_COLUMNS)
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_permit():
+            return data
+        for name in PERMIT_REQUIRED:
+            if name not in self.errors and data.get(name) in (None, ""):
+                self.add_error(name, self.fields[name].error_messages["required"])
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error(None, _("valid_until is before valid_from"))
+        data["status"] = data.get("status") or PermitStatus.ACTIVE
+        return data
 
 
 @dataclass
-class ImportReport:
+class RegisterReport(ImportReport):
     contractors_created: int = 0
     contractors_updated: int = 0
     permits_created: int = 0
     permits_updated: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
 
-    @property
-    def changed(self) -> int:
-        return self.contractors_created + self.contractors_updated + self.permits_created + self.permits_updated
-
-
-def _choice(value: str, choices, column: str) -> str:
-    value = (value or "").strip().lower()
-    if value not in choices.values:
-        allowed = ", ".join(choices.values)
-        raise RowError(_("%(column)s: unknown value “%(value)s” (allowed: %(allowed)s)") % locals())
-    return value
-
-
-def _date(value: str, column: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise RowError(_("%(column)s: “%(value)s” is not a date (YYYY-MM-DD)") % locals()) from None
-
-
-def _contractor_fields(row: dict) -> tuple[str, dict]:
-    number = identifier_normalize(row.get("contractor_number", ""))
-    if not number.isdecimal() or len(number) > 20:
-        raise RowError(_("contractor_number: digits only, at most 20"))
-    name_ar = (row.get("name_ar") or "").strip()
-    if not name_ar:
-        raise RowError(_("name_ar: required"))
-    phone = (row.get("phone") or "").strip()
-    if phone:
-        try:
-            phone = phone_normalise(phone)
-        except ValidationError:
-            raise RowError(_("phone: “%(phone)s” is not a Jordanian phone number") % {"phone": phone}) from None
-    return number, {
-        "name_ar": name_ar[:200],
-        "name_en": (row.get("name_en") or "").strip()[:200],
-        "classification": _choice(row.get("classification", ""), Classification, "classification"),
-        "phone": phone,
-    }
-
-
-def _permit_fields(row: dict) -> tuple[str, int, dict] | None:
-    if not any((row.get(c) or "").strip() for c in PERMIT_COLUMNS):
-        return None
-    number = identifier_normalize(row.get("permit_number", ""))
-    if not number or len(number) > 20:
-        raise RowError(_("permit_number: required, at most 20 characters"))
-    year_text = identifier_normalize(row.get("permit_year", ""))
-    if not year_text.isdecimal() or not 1990 <= int(year_text) <= 2100:
-        raise RowError(_("permit_year: a year between 1990 and 2100"))
-    site = (row.get("site") or "").strip()
-    if not site:
-        raise RowError(_("site: required"))
-    valid_from = _date(row.get("valid_from", ""), "valid_from")
-    valid_until = _date(row.get("valid_until", ""), "valid_until")
-    if valid_until < valid_from:
-        raise RowError(_("valid_until is before valid_from"))
-    status = (row.get("status") or "").strip() or PermitStatus.ACTIVE
-    return (
-        number,
-        int(year_text),
-        {
-            "kind": _choice(row.get("kind", ""), PermitKind, "kind"),
-            "site": site[:300],
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-            "status": _choice(status, PermitStatus, "status"),
-        },
-    )
+    def count(self, outcome: str) -> None:
+        """A row can create or update both its contractor and its permit: ``outcome`` names each."""
+        for name in outcome.split():
+            super().count(name)
 
 
 def _upsert(model, lookup: dict, values: dict) -> tuple[object, str]:
@@ -124,14 +145,20 @@ def _upsert(model, lookup: dict, values: dict) -> tuple[object, str]:
     return obj, "updated"
 
 
-def _load_row(row: dict) -> list[str]:
-    """Load one row; return what happened to it, e.g. ["contractors_created", "permits_updated"]."""
-    number, contractor_values = _contractor_fields(row)
-    permit = _permit_fields(row)
-    contractor, outcome = _upsert(Contractor, {"number": number}, contractor_values)
+def _row_load(row: dict | None) -> str:
+    """Load one row; return the report counters it adds to, e.g. "contractors_created permits_updated"."""
+    if row is None:
+        return ""
+    values = row_clean(RegisterRowForm, row)
+    number = values["contractor_number"]
+    contractor, outcome = _upsert(
+        Contractor,
+        {"number": number},
+        {name: values[name] for name in ("name_ar", "name_en", "classification", "phone")},
+    )
     outcomes = [] if outcome == "unchanged" else [f"contractors_{outcome}"]
-    if permit is not None:
-        permit_number, year, permit_values = permit
+    if values.get("permit_number"):
+        permit_number, year = values["permit_number"], values["permit_year"]
         existing = (
             Permit.objects.select_related("contractor")
             .filter(number=permit_number, year=year)
@@ -140,40 +167,42 @@ def _load_row(row: dict) -> list[str]:
         )
         if existing is not None:
             raise RowError(
-                _("permit %(permit)s belongs to contractor %(other)s, not %(number)s")
+                gettext("permit %(permit)s belongs to contractor %(other)s, not %(number)s")
                 % {"permit": f"{permit_number}/{year}", "other": existing.contractor.number, "number": number}
             )
         _permit, outcome = _upsert(
-            Permit, {"contractor": contractor, "number": permit_number, "year": year}, permit_values
+            Permit,
+            {"contractor": contractor, "number": permit_number, "year": year},
+            {name: values[name] for name in ("kind", "site", "valid_from", "valid_until", "status")},
         )
         if outcome != "unchanged":
             outcomes.append(f"permits_{outcome}")
-    return outcomes
+    return " ".join(outcomes) or "unchanged"
 
 
-def register_import(*, lines: Iterable[str]) -> ImportReport:
+def _register_rows(reader: csv.DictReader) -> Iterator[dict | None]:
+    """The rows with their column names stripped, and None for a blank row.
+
+    ``rows_import`` numbers rows one by one from line 2, while this report has always named the file's
+    own line (``reader.line_num``), which runs ahead after an empty line (the reader skips it) or a
+    line break inside quotes: a None stands in for each such line, so the numbers still match the file.
+    """
+    position = 2
+    for row in reader:
+        while position < reader.line_num:
+            yield None
+            position += 1
+        position += 1
+        row = {(name or "").strip(): value for name, value in row.items() if name is not None}
+        yield row if any((v or "").strip() for v in row.values() if isinstance(v, str)) else None
+
+
+def register_import(*, lines: Iterable[str]) -> RegisterReport:
     """Load contractors and permits from CSV text lines (with a header row)."""
     reader = csv.DictReader(lines)
     header = {(name or "").strip() for name in (reader.fieldnames or [])}
     missing = REQUIRED_COLUMNS - header
     if missing:
-        raise ValueError(_("missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))})
-    report = ImportReport()
-    for row in reader:
-        row = {(k or "").strip(): v for k, v in row.items() if k is not None}
-        line = reader.line_num
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        try:
-            with transaction.atomic():
-                outcomes = _load_row(row)
-        except RowError as exc:
-            report.errors.append((line, str(exc)))
-        except IntegrityError as exc:
-            report.errors.append((line, _("rejected by the database: %(error)s") % {"error": exc}))
-        else:
-            for outcome in outcomes:
-                setattr(report, outcome, getattr(report, outcome) + 1)
-            if not outcomes:
-                report.unchanged += 1
-    return report
+        raise ValueError(gettext("missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))})
+    # The form runs inside _row_load, after a blank row is skipped (a blank row is no error).
+    return rows_import(rows=_register_rows(reader), report=RegisterReport(), load=_row_load)

@@ -3,7 +3,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from contractors.constants import DOCUMENT_KIND, Classification, PermitKind, PermitStatus
-from services.models import Application, ApplicationQuerySet, BilingualMixin
+from services.models import Application, ApplicationQuerySet, BilingualMixin, IssuedDocument
 
 
 class Contractor(BilingualMixin, models.Model):
@@ -135,8 +135,6 @@ class RenewalRequest(Application):
 
     def renewed_permit(self):
         """The renewed permit issued for this request (an IssuedDocument), or None."""
-        from services.models import IssuedDocument
-
         return (
             IssuedDocument.objects.filter(application_id=self.pk, kind=DOCUMENT_KIND, revoked_at__isnull=True)
             .order_by("-issued_at")

@@ -1,7 +1,8 @@
 """Per-IP rate limits of the contractor pages (and the app API's same steps), on the shared cache."""
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
+
+from core.ratelimit import limited
 
 DEFAULT_RATES = {
     "lookup": ("5/m", "40/h"),
@@ -16,10 +17,8 @@ def rates(group: str) -> tuple[str, ...]:
 
 
 def rate_limited(request, group: str) -> bool:
-    """Count this request against every rate of ``group`` (per IP, shared cache); True when one is exceeded."""
-    limited = False
-    for rate in rates(group):
-        limited |= is_ratelimited(
-            request, group=f"contractors:{group}:{rate}", key="ip", rate=rate, method=is_ratelimited.ALL, increment=True
-        )
-    return limited
+    """Count this request against every rate of ``group`` (per IP, shared cache); True when one is exceeded.
+
+    Counters are named ``contractors:<group>:<rate>`` (``contractors:<group>`` for a group with one rate).
+    """
+    return limited(request, group=f"contractors:{group}", rates=rates(group), key="ip")

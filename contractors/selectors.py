@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contractors.constants import MSG_CANCELLED
 from contractors.inputs import identifier_normalize
 from contractors.models import Permit, RenewalRequest
 from core.digits import digits_ascii
@@ -49,6 +50,11 @@ def renewal_candidate_years(*, today: dt.date | None = None) -> list[int]:
 def period_is_covered(*, permit: Permit, year: int) -> bool:
     """Whether the permit's own validity already reaches the end of ``year``."""
     return permit.valid_until >= dt.date(year, 12, 31)
+
+
+def period_is_held(*, permit: Permit, year: int) -> bool:
+    """Whether a renewal request (under way or issued) already holds ``year`` of the permit."""
+    return RenewalRequest.objects.holding_period().filter(permit=permit, period_year=year).exists()
 
 
 def renewal_periods(*, permit: Permit, today: dt.date | None = None) -> PeriodOptions:
@@ -113,8 +119,6 @@ def lookup_outcome(permit: Permit | None) -> dict:
         "unavailable_years": [],
     }
     if permit.is_cancelled:
-        from contractors.workflow import MSG_CANCELLED  # the workflow imports this module
-
         outcome["message"] = str(MSG_CANCELLED)
         return outcome
     periods = renewal_periods(permit=permit)

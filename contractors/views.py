@@ -28,6 +28,7 @@ from contractors.selectors import (
 )
 from contractors.workflow import RenewalRefusedError, renewal_submit
 from core.phones import phone_local
+from core.ratelimit import too_many_requests, wants_json
 
 LOOKUP_SESSION_KEY = "contractors_lookup"
 TRACK_SESSION_KEY = "contractors_tracked"
@@ -35,16 +36,13 @@ LOOKUP_TTL_SECONDS = 30 * 60
 MAX_TRACKED = 20
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _too_many(request):
-    if _wants_json(request):
+    """The portal's 429 page, or its JSON twin for the page's fetch() calls."""
+    if wants_json(request):
         return JsonResponse(
             {"error": _("Too many attempts in a short time. Please wait a few minutes and try again.")}, status=429
         )
-    return render(request, "429.html", status=429)
+    return too_many_requests(request)
 
 
 # --- the matched permit, held in the session between the two steps --------------------------------
@@ -127,7 +125,7 @@ def lookup(request):
         return _too_many(request)
     form = LookupForm(request.POST)
     if not form.is_valid():
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"found": False, "errors": form.errors.get_json_data()}, status=400)
         return _render_page(request, lookup_form=form)
     permit = permit_find(
@@ -138,11 +136,11 @@ def lookup(request):
     outcome = lookup_outcome(permit)
     if not outcome["renewable"]:
         _lookup_clear(request)
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse(outcome)
         return _render_page(request, lookup_form=form, permit=permit, outcome=outcome)
     _lookup_store(request, permit)
-    if _wants_json(request):
+    if wants_json(request):
         challenge = captcha_new(session=request.session)
         return JsonResponse(
             {**outcome, "captcha": {"image": challenge.image_data_uri, "text": challenge.text_alternative}}

@@ -108,7 +108,9 @@ def test_a_cancelled_permit_cannot_be_renewed(user):
     )
 
 
-def test_approved_renewal_shows_its_bill_and_once_paid_the_renewed_permit(user, permit, staff_user):
+def test_approved_renewal_shows_its_bill_and_once_paid_the_renewed_permit(
+    user, permit, staff_user, django_capture_on_commit_callbacks
+):
     client = sign_in(user)
     reference = post(client, "/api/v1/contractors/renewals", RENEWAL).json()["reference"]
     renewal = RenewalRequest.objects.get(reference=reference)
@@ -124,7 +126,9 @@ def test_approved_renewal_shows_its_bill_and_once_paid_the_renewed_permit(user, 
     assert len(data["bill"]["billing_number"]) == 13 and data["bill"]["amount"] == "150.000"
     assert data["application"]["next_action"]
     assert client.get(f"/api/v1/contractors/renewals/{reference}/permit.pdf").status_code == 404
-    pay_bill(renewal.bill)
+    # The renewed permit is issued by a task enqueued once the payment has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_bill(renewal.bill)
     data = client.get(f"/api/v1/contractors/renewals/{reference}").json()
     assert data["status"] == "issued" and data["document_url"]
     pdf = client.get(data["document_url"])
@@ -134,7 +138,9 @@ def test_approved_renewal_shows_its_bill_and_once_paid_the_renewed_permit(user, 
     assert reference in [a["reference"] for a in client.get("/api/v1/applications").json()]
 
 
-def test_another_user_gets_404_for_every_renewal_url(user, other_user, permit, staff_user):
+def test_another_user_gets_404_for_every_renewal_url(
+    user, other_user, permit, staff_user, django_capture_on_commit_callbacks
+):
     reference = post(sign_in(user), "/api/v1/contractors/renewals", RENEWAL).json()["reference"]
     renewal = RenewalRequest.objects.get(reference=reference)
     renewal = renewal_approve(
@@ -144,7 +150,8 @@ def test_another_user_gets_404_for_every_renewal_url(user, other_user, permit, s
         approved_until=dt.date(2027, 12, 31),
         fee=Decimal("150.000"),
     )
-    pay_bill(renewal.bill)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_bill(renewal.bill)
     other = sign_in(other_user)
     for path in (
         f"/api/v1/contractors/renewals/{reference}",

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from accounts.tests.factories import UserFactory
 from contractors.tests.factories import PermitFactory
 
 AMMAN = ZoneInfo("Asia/Amman")
@@ -31,6 +32,4 @@ def permit(db):
 
 @pytest.fixture
 def staff(db):
-    from accounts.tests.factories import UserFactory
-
     return UserFactory(staff=True)

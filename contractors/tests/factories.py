@@ -5,6 +5,7 @@ from factory.django import DjangoModelFactory
 
 from contractors.constants import Classification, PermitKind, PermitStatus
 from contractors.models import Contractor, Permit
+from contractors.workflow import renewal_submit
 
 
 class ContractorFactory(DjangoModelFactory):
@@ -55,6 +56,4 @@ class RenewalRequestFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, user=None, **kwargs):
-        from contractors.workflow import renewal_submit
-
         return renewal_submit(user=user, **kwargs)

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.groups import CONTRACTORS_STAFF, VIOLATIONS_STAFF, grant
@@ -19,8 +20,6 @@ CHANGELIST = reverse("admin:contractors_renewalrequest_changelist")
 @pytest.fixture
 def department(client):
     """A member of the contractor-permits department, signed in to the admin."""
-    from django.contrib.auth.models import Group
-
     grant(CONTRACTORS_STAFF, "contractors")
     member = UserFactory(staff=True)
     member.groups.add(Group.objects.get(name=CONTRACTORS_STAFF))
@@ -106,8 +105,6 @@ def test_a_decided_request_shows_no_decision_buttons_and_refuses_a_second_decisi
 
 
 def test_another_department_cannot_decide(client, frozen):
-    from django.contrib.auth.models import Group
-
     grant(VIOLATIONS_STAFF, "violations")
     outsider = UserFactory(staff=True)
     outsider.groups.add(Group.objects.get(name=VIOLATIONS_STAFF))

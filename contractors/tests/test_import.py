@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from contractors import demo
 from contractors.models import Contractor, Permit
 from contractors.tests.factories import ContractorFactory, PermitFactory
 
@@ -132,8 +133,6 @@ def test_arabic_indic_digits_and_a_bom_are_accepted(tmp_path):
 
 
 def test_the_demo_register_loads_once_with_a_cancelled_and_an_expired_permit():
-    from contractors import demo
-
     demo.load(stdout=StringIO())
     counts = (Contractor.objects.count(), Permit.objects.count())
     demo.load(stdout=StringIO())

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from accounts.tests.factories import MembershipFactory
@@ -21,7 +21,9 @@ def _issued(permit, staff, **kwargs) -> RenewalRequest:
     renewal = RenewalRequestFactory(permit=permit, **kwargs)
     start, end = renewal_default_period(renewal=renewal)
     renewal = renewal_approve(renewal=renewal, staff=staff, approved_from=start, approved_until=end, fee=Decimal("150"))
-    pay_bill(renewal.bill)
+    # The renewed permit is issued by a task enqueued once the payment has committed.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pay_bill(renewal.bill)
     return RenewalRequest.objects.select_related("bill").get(pk=renewal.pk)
 
 

@@ -7,8 +7,9 @@ from pypdf import PdfReader
 
 from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
+from contractors.tasks import renewed_permit_issue
 from contractors.tests.factories import PermitFactory, RenewalRequestFactory
-from contractors.workflow import RenewalRefusedError, renewal_approve, renewal_default_period, renewal_submit
+from contractors.workflow import RenewalRefusedError, documents, renewal_approve, renewal_default_period, renewal_submit
 from notifications.models import Notification
 from payments.constants import BillStatus
 from payments.testing import pay_bill
@@ -26,10 +27,14 @@ def _approved(permit, staff, **kwargs):
     )
 
 
-def test_paying_the_bill_issues_the_renewed_permit_and_extends_it(frozen, permit, staff):
+def test_paying_the_bill_issues_the_renewed_permit_and_extends_it(
+    frozen, permit, staff, django_capture_on_commit_callbacks
+):
     renewal = _approved(permit, staff, phone="+962791112233")
 
-    payment = pay_bill(renewal.bill)
+    # The renewed permit is issued by a task enqueued once the payment has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = pay_bill(renewal.bill)
 
     renewal = RenewalRequest.objects.get(pk=renewal.pk)
     permit.refresh_from_db()
@@ -45,9 +50,35 @@ def test_paying_the_bill_issues_the_renewed_permit_and_extends_it(frozen, permit
     assert sms.mobile == "+962791112233" and document.code[:4] in sms.text.replace("-", "")
 
 
-def test_the_renewed_permit_verifies_publicly(client, frozen, permit, staff):
+def test_a_failing_render_leaves_the_payment_applied_and_a_rerun_issues_the_permit_once(
+    frozen, permit, staff, monkeypatch, django_capture_on_commit_callbacks
+):
     renewal = _approved(permit, staff)
-    pay_bill(renewal.bill)
+
+    def broken_render(**kwargs):
+        raise OSError("private storage is full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(documents, "document_issue", broken_render)
+        with django_capture_on_commit_callbacks(execute=True):
+            payment = pay_bill(renewal.bill)
+
+    renewal = RenewalRequest.objects.get(pk=renewal.pk)
+    assert payment.state == "applied" and renewal.bill.status == BillStatus.PAID
+    assert renewal.status == RenewalStatus.ISSUED and renewal.renewed_permit() is None
+    assert not Notification.objects.filter(dedupe_key=f"contractors:{renewal.pk}:issued").exists()
+
+    renewed_permit_issue.delay(renewal.pk, payment.pk)
+    renewed_permit_issue.delay(renewal.pk, payment.pk)
+
+    assert IssuedDocument.objects.filter(application=renewal.pk).count() == 1
+    assert Notification.objects.filter(dedupe_key=f"contractors:{renewal.pk}:issued").count() == 1
+
+
+def test_the_renewed_permit_verifies_publicly(client, frozen, permit, staff, django_capture_on_commit_callbacks):
+    renewal = _approved(permit, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_bill(renewal.bill)
     document = RenewalRequest.objects.get(pk=renewal.pk).renewed_permit()
 
     page = client.get(f"/verify/{document.code}/").content.decode()
@@ -72,18 +103,23 @@ def test_a_permit_renewed_for_a_year_cannot_be_renewed_for_it_again(client, froz
     assert "2027" in data["message"] and "captcha" not in data
 
 
-def test_a_replayed_payment_issues_nothing_more(frozen, permit, staff):
+def test_a_replayed_payment_issues_nothing_more(frozen, permit, staff, django_capture_on_commit_callbacks):
     renewal = _approved(permit, staff)
-    payment = pay_bill(renewal.bill)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = pay_bill(renewal.bill)
 
-    pay_bill(renewal.bill, trx=payment.trx)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_bill(renewal.bill, trx=payment.trx)
 
     assert IssuedDocument.objects.filter(application=renewal.pk).count() == 1
 
 
-def test_a_logged_in_owner_gets_the_document_in_their_name(frozen, permit, staff, user):
+def test_a_logged_in_owner_gets_the_document_in_their_name(
+    frozen, permit, staff, user, django_capture_on_commit_callbacks
+):
     renewal = _approved(permit, staff, user=user)
-    pay_bill(renewal.bill)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_bill(renewal.bill)
 
     document = RenewalRequest.objects.get(pk=renewal.pk).renewed_permit()
     assert document.owner_applicant == user

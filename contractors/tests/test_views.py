@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -187,8 +188,6 @@ def test_a_blocked_lookup_without_javascript_gets_a_page_saying_so(client, froze
 
 
 def test_lookup_needs_the_csrf_token(frozen, permit):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     assert _lookup(strict, **JSON).status_code == 403
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from accounts.party import Party
 from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.tests.conftest import NOW
@@ -50,8 +51,6 @@ def test_anonymous_sms_is_written_in_the_language_used_on_the_site(frozen, permi
 
 
 def test_logged_in_request_belongs_to_the_user_and_is_listed_in_my_applications(frozen, permit, user):
-    from accounts.party import Party
-
     renewal = renewal_submit(permit=permit, period_year=2027, reason="سبب", phone="+962781111111", user=user)
 
     assert renewal.applicant == user and not renewal.submitted_anonymously

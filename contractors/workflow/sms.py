@@ -1,0 +1,24 @@
+"""The one way the renewal's SMS are sent: to the phone number the applicant typed on the form (not the
+account's mobile: a person without an account has only that), in the language they used on the site."""
+
+from django.utils import translation
+from django.utils.functional import Promise
+
+from contractors.models import RenewalRequest
+from notifications.outbox import notify
+
+
+def renewal_sms(*, renewal: RenewalRequest, text: Promise, context: dict, event: str) -> None:
+    """Text ``renewal``'s phone once per ``event`` (a rerun sends nothing more: the dedupe key)."""
+    recipient = None if renewal.submitted_anonymously else renewal.applicant
+    with translation.override(renewal.language or "ar"):
+        rendered = str(text).format(reference=renewal.reference, **context)
+    # notify() renders in the recipient's language; a person without an account chose theirs on the
+    # site, so the text is rendered here already (braces escaped: notify formats it once more).
+    notify(
+        text=rendered.replace("{", "{{").replace("}", "}}"),
+        recipient=recipient,
+        mobile=renewal.phone,
+        dedupe_key=f"contractors:{renewal.pk}:{event}",
+        application=renewal,
+    )
