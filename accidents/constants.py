@@ -54,11 +54,7 @@ TRANSITIONS: dict[str, set[str]] = {
     S.RELEASED: set(),
     S.CANCELLED: set(),
 }
-
-FINAL: frozenset[str] = frozenset({S.RELEASED, S.CANCELLED})
-
-# Statuses in which the claim still blocks a second claim for the same police report.
-OPEN: frozenset[str] = frozenset(set(ClaimStatus.values) - {S.CANCELLED})
+FINAL = {S.RELEASED, S.CANCELLED}
 
 
 class PaymentMethod(models.TextChoices):
@@ -97,3 +93,39 @@ class Unit(models.TextChoices):
     SQUARE_METRE = "m2", _("square metre")
     HOUR = "hour", _("work hour")
     LUMP_SUM = "lump", _("lump sum")
+
+
+# --- SMS texts (rendered in the recipient's language; {reference} is always available) ----------
+SMS_SUBMITTED = _(
+    "Amman Municipality: your accident claim release request {reference} was received. "
+    "We will text you once the damage is valued."
+)
+SMS_PAY_EXPIRED = _(
+    "Amman Municipality: request {reference}: your vehicle's insurance is not active. Pay the damage of "
+    "{amount} JOD with e-payment number {billing_number} by {deadline}, or the request is cancelled."
+)
+SMS_CHOOSE = _(
+    "Amman Municipality: request {reference}: your vehicle's insurance is active. Choose on the portal how to "
+    "pay the damage of {amount} JOD: personally or through your insurance company."
+)
+SMS_PAY_PERSONAL = _(
+    "Amman Municipality: request {reference}: pay the damage of {amount} JOD with e-payment number "
+    "{billing_number} by {deadline}. After paying, print the financial receipt from the portal for your insurer."
+)
+SMS_LETTER = _(
+    "Amman Municipality: request {reference}: upload your insurance company's approval letter on the portal "
+    "by {deadline}, or the request is cancelled."
+)
+SMS_LETTER_INVALID = _(
+    "Amman Municipality: request {reference}: the insurer's letter was not accepted ({reason}). The request is cancelled."
+)
+SMS_RELEASED = _(
+    "Amman Municipality: request {reference}: the claim on vehicle {plate} is released. "
+    "Your release certificate is on the portal."
+)
+SMS_CANCELLED = _("Amman Municipality: request {reference} was cancelled: {reason}")
+
+# Deadline reasons: the shared sweep sends them in its reminders ("... unless you act before then:
+# {reason}.") and in the cancellation SMS ("... is now Cancelled: {reason}."), so they read as rules.
+REASON_NOT_PAID = _("the damage must be paid within 3 days of the e-payment number")
+REASON_NO_LETTER = _("the insurer's approval letter must be uploaded within 3 days")

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
+from pypdf import PdfWriter
 
 from accidents.constants import SERVICE_SLUG, Department, PaymentMethod, Unit
 from accidents.inputs import registration_normalise
@@ -62,8 +64,6 @@ TREE = [
 
 def _sketch(title: str) -> SimpleUploadedFile:
     """A drawn stand-in for a police sketch (a road, two vehicles, the damaged lamp post)."""
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (800, 560), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 200, 800, 360), fill="#d9d9d9")
@@ -82,8 +82,6 @@ def _sketch(title: str) -> SimpleUploadedFile:
 
 
 def _letter(reference: str) -> SimpleUploadedFile:
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.add_metadata({"/Title": f"Insurer approval letter {reference}"})

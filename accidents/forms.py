@@ -1,6 +1,6 @@
 """Forms of the accident claim: the applicant's (submit, choose, letter) and the staff's (valuation, decisions).
 
-Forms check and normalise what was typed; the rules themselves live in ``accidents/workflow.py``,
+Forms check and normalise what was typed; the rules themselves live in ``accidents.workflow``,
 which checks them again (the admin and the API call it too).
 """
 
@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accidents.constants import DamagedProperty, Department, PaymentMethod, Unit
 from accidents.inputs import policy_normalise, registration_normalise
-from accidents.models import InsuranceCompany
+from accidents.models import InsuranceCompany, InsurancePolicy
+from accidents.selectors import insurer_by_code
 from core.phones import mobile_normalise, phone_local
 from services.forms import PrivateFileField
 
@@ -235,4 +236,37 @@ class LetterDecisionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == "invalid" and len((cleaned.get("reason") or "").strip()) < 5:
             self.add_error("reason", _("Write why the letter is not valid: the applicant reads it."))
+        return cleaned
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+class PolicyRowForm(forms.Form):
+    """One line of an insurer's policy file (``manage.py import_insurance_policies``); fields are its columns."""
+
+    insurer_code = forms.CharField(max_length=_max_length(InsuranceCompany, "code"))
+    policy_number = _NormalisedCharField(
+        max_length=_max_length(InsurancePolicy, "policy_number"), normalise=policy_normalise
+    )
+    registration_number = _NormalisedCharField(max_length=_max_length(InsurancePolicy, "registration_number"))
+    plate_code = forms.CharField(max_length=_max_length(InsurancePolicy, "plate_code"), required=False)
+    plate_number = forms.CharField(max_length=_max_length(InsurancePolicy, "plate_number"), required=False)
+    starts_on = forms.DateField(input_formats=["%Y-%m-%d"])
+    ends_on = forms.DateField(input_formats=["%Y-%m-%d"])
+    cancelled_on = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+    def clean_insurer_code(self) -> InsuranceCompany:
+        code = self.cleaned_data["insurer_code"]
+        insurer = insurer_by_code(code)
+        if insurer is None:
+            raise ValidationError(_("Unknown insurer code %(code)s") % {"code": code})
+        return insurer
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            raise ValidationError(_("ends_on is before starts_on"))
         return cleaned

@@ -7,21 +7,20 @@ a class with the same ``check`` method replaces :class:`LocalPolicyRegistry` thr
 ``ACCIDENTS_INSURANCE_REGISTRY`` (a dotted path); nothing else in the service changes.
 """
 
-import csv
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.dateparse import parse_date
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accidents.constants import InsuranceState
-from accidents.inputs import policy_normalise, registration_normalise
+from accidents.forms import PolicyRowForm
+from accidents.models import InsurancePolicy
+from accidents.selectors import policies_for_vehicle
+from core.rows import ImportReport, csv_rows, rows_import
 
 DEFAULT_REGISTRY = "accidents.insurance.LocalPolicyRegistry"
 
@@ -62,14 +61,9 @@ class LocalPolicyRegistry:
     source = "local-registry"
 
     def check(self, *, registration_number: str, insurer_code: str, policy_number: str, on_date: date) -> PolicyCheck:
-        from accidents.models import InsurancePolicy
-
-        registration_number = registration_normalise(registration_number)
-        policies = InsurancePolicy.objects.select_related("insurer").filter(registration_number=registration_number)
-        if insurer_code and policy_number:
-            # The applicant named a policy: only that one counts, and only for this vehicle.
-            policies = policies.filter(insurer__code=insurer_code, policy_number=policy_normalise(policy_number))
-        policies = list(policies.order_by("-ends_on", "-pk"))
+        policies = policies_for_vehicle(
+            registration_number=registration_number, insurer_code=insurer_code, policy_number=policy_number
+        )
         if not policies:
             return PolicyCheck(
                 state=InsuranceState.EXPIRED,
@@ -115,113 +109,52 @@ def policy_check(
 
 # --- Import of the insurers' policy files ------------------------------------------------------
 
-IMPORT_COLUMNS = (
-    "insurer_code",
-    "policy_number",
-    "registration_number",
-    "plate_code",
-    "plate_number",
-    "starts_on",
-    "ends_on",
-    "cancelled_on",
-)
+IMPORT_COLUMNS = tuple(PolicyRowForm.base_fields)
+REQUIRED_COLUMNS = set(IMPORT_COLUMNS) - {"cancelled_on"}
+# What an imported row sets on the policy it creates or updates, keyed by (insurer, policy number).
+POLICY_FIELDS = ("registration_number", "plate_code", "plate_number", "starts_on", "ends_on", "cancelled_on")
 
 
 @dataclass
-class ImportReport:
+class PolicyImportReport(ImportReport):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _row_values(row: dict) -> dict:
-    from accidents.models import InsuranceCompany
-
-    values = {k: (row.get(k) or "").strip() for k in IMPORT_COLUMNS}
-    missing = [
-        k for k in ("insurer_code", "policy_number", "registration_number", "starts_on", "ends_on") if not values[k]
-    ]
-    if missing:
-        raise ValidationError(_("Missing value in: %(columns)s") % {"columns": ", ".join(missing)})
-    insurer = InsuranceCompany.objects.filter(code=values["insurer_code"]).first()
-    if insurer is None:
-        raise ValidationError(_("Unknown insurer code %(code)s") % {"code": values["insurer_code"]})
-    dates = {}
-    for key in ("starts_on", "ends_on", "cancelled_on"):
-        if not values[key]:
-            dates[key] = None
-            continue
-        try:
-            dates[key] = parse_date(values[key])
-        except ValueError:
-            dates[key] = None
-        if dates[key] is None:
-            raise ValidationError(
-                _("%(column)s is not a date (YYYY-MM-DD): %(value)s") % {"column": key, "value": values[key]}
-            )
-    if dates["ends_on"] < dates["starts_on"]:
-        raise ValidationError(_("ends_on is before starts_on"))
-    return {
-        "insurer": insurer,
-        "policy_number": policy_normalise(values["policy_number"]),
-        "defaults": {
-            "registration_number": registration_normalise(values["registration_number"]),
-            "plate_code": values["plate_code"],
-            "plate_number": values["plate_number"],
-            "starts_on": dates["starts_on"],
-            "ends_on": dates["ends_on"],
-            "cancelled_on": dates["cancelled_on"],
-        },
-    }
+def _policy_load(values: dict, *, source: str) -> str:
+    """Create or update one policy from a row ``PolicyRowForm`` has cleaned; the report counter to add one to."""
+    insurer, number = values["insurer_code"], values["policy_number"]
+    fields = {name: values[name] for name in POLICY_FIELDS}
+    policy = InsurancePolicy.objects.select_for_update().filter(insurer=insurer, policy_number=number).first()
+    if policy is None:
+        InsurancePolicy.objects.create(insurer=insurer, policy_number=number, source=source, **fields)
+        return "created"
+    changed = [name for name, value in fields.items() if getattr(policy, name) != value]
+    if not changed:
+        return "unchanged"
+    for name in changed:
+        setattr(policy, name, fields[name])
+    policy.source = source
+    policy.save(update_fields=[*changed, "source", "updated_at"])
+    return "updated"
 
 
-def policies_import(*, rows: Iterable[dict], source: str = "import") -> ImportReport:
+def policies_import(*, rows: Iterable[dict], source: str = "import") -> PolicyImportReport:
     """Create or update policies keyed by (insurer, policy number); re-importing a file changes nothing.
 
     ``rows`` are dicts with :data:`IMPORT_COLUMNS`; a bad row is reported with its line number
     (the header is line 1) and skipped, good rows still load.
     """
-    from accidents.models import InsurancePolicy
-
-    report = ImportReport()
-    for line, row in enumerate(rows, start=2):
-        try:
-            values = _row_values(row)
-        except ValidationError as exc:
-            report.errors.append((line, "; ".join(exc.messages)))
-            continue
-        with transaction.atomic():
-            policy = (
-                InsurancePolicy.objects.select_for_update()
-                .filter(insurer=values["insurer"], policy_number=values["policy_number"])
-                .first()
-            )
-            if policy is None:
-                InsurancePolicy.objects.create(
-                    insurer=values["insurer"],
-                    policy_number=values["policy_number"],
-                    source=source,
-                    **values["defaults"],
-                )
-                report.created += 1
-                continue
-            changed = [k for k, v in values["defaults"].items() if getattr(policy, k) != v]
-            if not changed:
-                report.unchanged += 1
-                continue
-            for k in changed:
-                setattr(policy, k, values["defaults"][k])
-            policy.source = source
-            policy.save(update_fields=[*changed, "source", "updated_at"])
-            report.updated += 1
-    return report
+    return rows_import(
+        rows=rows,
+        report=PolicyImportReport(),
+        form_class=PolicyRowForm,
+        load=lambda values: _policy_load(values, source=source),
+    )
 
 
-def policies_import_csv(*, path, source: str = "import") -> ImportReport:
+def policies_import_csv(*, path, source: str = "import") -> PolicyImportReport:
+    """Import a CSV file with a header row; ValueError names the missing columns (``cancelled_on`` may be left out)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in IMPORT_COLUMNS if c != "cancelled_on" and c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValidationError(_("The file has no column(s): %(columns)s") % {"columns": ", ".join(missing)})
-        return policies_import(rows=reader, source=source)
+        return policies_import(rows=csv_rows(fh, required=REQUIRED_COLUMNS), source=source)

@@ -15,18 +15,17 @@ from django_ratelimit.decorators import ratelimit
 from accidents.constants import ClaimStatus, PaymentMethod
 from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
 from accidents.models import AccidentClaim
+from accidents.selectors import claims_for_party
 from accidents.workflow import ClaimData, claim_letter_upload, claim_payment_choose, claim_submit
-from accounts.party import party_for_request, party_q
+from accounts.party import party_for_request
 from core.forms import form_add_errors
 from services.workflow import TransitionError
 
 
 def _claim_for(request, reference: str) -> AccidentClaim:
     """The party's own claim; anybody else's is a 404 (its existence is not revealed)."""
-    party = party_for_request(request)
-    return get_object_or_404(
-        AccidentClaim.objects.filter(party_q(party)).select_related("bill", "declared_insurer"), reference=reference
-    )
+    claims = claims_for_party(party_for_request(request)).select_related("bill", "declared_insurer")
+    return get_object_or_404(claims, reference=reference)
 
 
 def _detail(claim: AccidentClaim):

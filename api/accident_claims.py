@@ -10,11 +10,9 @@ from datetime import date
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from accidents import views as website
 from accidents.constants import DamagedProperty, PaymentMethod
 from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
 from accidents.models import AccidentClaim, InsuranceCompany
@@ -24,6 +22,7 @@ from api.auth import api_party, party_application
 from api.endpoints import ERRORS, _application, _bill, _money, _pdf
 from api.errors import ApiError, form_error
 from core.phones import phone_local
+from core.ratelimit import limited
 from payments.constants import BillStatus
 from payments.receipts import receipt_for_bill
 from services.selectors import application_for_user
@@ -31,13 +30,14 @@ from services.selectors import application_for_user
 router = Router(tags=["accident claims"])
 ACTION_ERRORS = {**ERRORS, 409: schemas.Error}
 PDF = {"responses": {200: {"content": {"application/pdf": {}}}}}
-# As the website's views' @ratelimit decorators (key "user"); the counters are shared with them.
-SUBMIT_RATE = "20/h"
-LETTER_RATE = "20/h"
+# As the website's views' @ratelimit decorators (key "user"): the same groups (the decorator names a
+# counter after the view's dotted path), so the counters are shared with them.
+SUBMIT_GROUP, SUBMIT_RATE = "accidents.views.claim_create", "20/h"
+LETTER_GROUP, LETTER_RATE = "accidents.views.letter_upload", "20/h"
 
 
-def _limited(request, view, rate: str) -> None:
-    if is_ratelimited(request, fn=view, key="user", rate=rate, method="POST", increment=True):
+def _refuse_when_limited(request, group: str, rate: str) -> None:
+    if limited(request, group=group, rates=rate, key="user", method="POST"):
         raise Ratelimited
 
 
@@ -215,7 +215,7 @@ def claim_create(request, payload: Form[ClaimIn], sketch: File[UploadedFile]):
     """multipart/form-data: the fields below, `damaged_property` repeated once per value, and the
     police accident sketch (كروكة) as the file `sketch` — a PDF, JPEG or PNG, checked by its
     content. A second open claim for the same police report is refused."""
-    _limited(request, website.claim_create, SUBMIT_RATE)
+    _refuse_when_limited(request, SUBMIT_GROUP, SUBMIT_RATE)
     data = payload.dict()
     data["accident_date"] = data["accident_date"].isoformat()
     data["insurer"] = "" if data["insurer"] is None else str(data["insurer"])
@@ -264,7 +264,7 @@ def claim_choose(request, reference: str, payload: MethodIn):
 def claim_letter(request, reference: str, letter: File[UploadedFile]):
     """multipart/form-data with the file `letter` (PDF, JPEG or PNG, checked by content); only while
     the letter is asked for (409 otherwise)."""
-    _limited(request, website.letter_upload, LETTER_RATE)
+    _refuse_when_limited(request, LETTER_GROUP, LETTER_RATE)
     claim = _claim_for(request, reference)
     if claim.status != "awaiting_letter":
         # Refused before anything is read or stored, as on the website.

@@ -1,17 +1,17 @@
 import pytest
 
+from accounts.tests.factories import UserFactory
+from notifications.models import Notification
+
 
 @pytest.fixture
 def staff(db):
-    from accounts.tests.factories import UserFactory
-
     return UserFactory(staff=True)
 
 
 @pytest.fixture
 def sms(db):
     """The SMS texts stored for a claim, oldest first (the outbox backend stores, never sends)."""
-    from notifications.models import Notification
 
     def texts(claim=None, *, user=None):
         qs = Notification.objects.order_by("created_at", "pk")

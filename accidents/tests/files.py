@@ -3,11 +3,11 @@
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+from pypdf import PdfWriter
 
 
 def png_bytes(width: int = 40, height: int = 30) -> bytes:
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (width, height), "white")
     ImageDraw.Draw(image).line((0, 0, width, height), fill="black", width=2)
     out = io.BytesIO()
@@ -16,8 +16,6 @@ def png_bytes(width: int = 40, height: int = 30) -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()

@@ -5,14 +5,13 @@ import pytest
 from accidents import demo
 from accidents.constants import ClaimStatus
 from accidents.models import AccidentClaim, InsurancePolicy
+from accounts import demo as accounts_demo
 from services.models import Service
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_claims_in_several_states_and_is_idempotent(django_capture_on_commit_callbacks):
-    from accounts import demo as accounts_demo
-
     accounts_demo.load(stdout=StringIO())
     with django_capture_on_commit_callbacks(execute=True):
         demo.load(stdout=StringIO())

@@ -1,10 +1,13 @@
 """The applicant's pages: submit, see the valuation, choose, upload the letter, pay, print; in Arabic."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accidents.constants import ClaimStatus, PaymentMethod
 from accidents.models import AccidentClaim
@@ -129,8 +132,6 @@ def test_a_second_request_for_the_same_police_report_is_refused_on_the_form(clie
 
 
 def test_a_photo_sketch_with_a_pdf_name_is_judged_by_content(client, user):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     _login(client, user)
     sketch = SimpleUploadedFile("kroka.pdf", png_bytes(), content_type="application/pdf")
     response = client.post(reverse("accidents:start"), _form(sketch=sketch))
@@ -406,10 +407,6 @@ def test_an_organisations_claim_is_hidden_from_a_member_acting_for_themselves_an
 def test_the_release_certificate_is_one_arabic_page_with_the_facts_and_the_breakdown(
     django_capture_on_commit_callbacks,
 ):
-    import io
-
-    from pypdf import PdfReader
-
     with django_capture_on_commit_callbacks(execute=True):
         claim = ClaimFactory(paying_personally=True)
         pay_bill(claim.bill)

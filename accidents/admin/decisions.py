@@ -1,7 +1,5 @@
-"""Staff side of the accident claim service: queues per step, decisions with reasons, files, timeline.
-
-Every decision calls a function of ``accidents.workflow``; the admin never edits a claim's fields.
-"""
+"""Staff decisions on a claim: one page per step (value, check the insurance, review the letter, cancel),
+the private files, and the bulk actions. Every decision calls one function of ``accidents.workflow``."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,14 +7,12 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accidents.constants import ClaimStatus
 from accidents.forms import LetterDecisionForm, ReasonForm, ValuationFormSet, ValuationNoteForm
 from accidents.insurance import InsuranceUnavailableError
-from accidents.models import AccidentClaim, InsuranceCompany, InsurancePolicy, ValuationItem
 from accidents.workflow import (
     ValuationLine,
     claim_cancel,
@@ -24,281 +20,14 @@ from accidents.workflow import (
     claim_letter_decide,
     claim_value,
 )
-from services.admin import (
-    ApplicationAdminMixin,
-    ApplicationEventInline,
-    ApplicationQueueFilter,
-    ApplicationStatusFilter,
-)
-from services.models import IssuedDocument
+from core.money import money_text
 from services.workflow import TransitionError
 
 S = ClaimStatus
 
-# The staff's queues, one per step of the card; the changelist shows each with its count.
-QUEUES = [
-    ("to_value", _("To value"), (S.SUBMITTED,)),
-    ("insurance", _("Insurance check pending"), (S.VALUED,)),
-    ("letters", _("Letters to review"), (S.LETTER_REVIEW,)),
-    ("awaiting_payment", _("Awaiting payment"), (S.AWAITING_PAYMENT,)),
-    ("awaiting_applicant", _("Awaiting the applicant (choice or letter)"), (S.AWAITING_CHOICE, S.AWAITING_LETTER)),
-    ("released", _("Released"), (S.RELEASED,)),
-    ("cancelled", _("Cancelled"), (S.CANCELLED,)),
-]
 
-
-class _SeenWithTheClaim:
-    """The case file's inlines are part of the claim: whoever may view the claim sees them.
-
-    Without this the admin asks for ``services.view_applicationevent`` (and the like), which the
-    department's group does not hold, and silently leaves the timeline, SMS and documents out.
-    """
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("accidents.view_accidentclaim")
-
-
-class ClaimTimelineInline(_SeenWithTheClaim, ApplicationEventInline):
-    # The workflow stores reasons as English msgids: show them in the reader's language.
-    fields = tuple("reason_text" if f == "reason" else f for f in ApplicationEventInline.fields)
-    readonly_fields = fields
-
-    @admin.display(description=_("Reason"))
-    def reason_text(self, event):
-        return gettext(event.reason) if event.reason else "-"
-
-
-class ValuationItemInline(admin.TabularInline):
-    model = ValuationItem
-    extra = 0
-    can_delete = False
-    fields = ("position", "department", "description", "quantity", "unit", "unit_price", "amount")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-def _notification_inline():
-    from notifications.models import Notification
-
-    if not any(f.name == "application" for f in Notification._meta.get_fields()):
-        return None
-
-    class NotificationInline(_SeenWithTheClaim, admin.TabularInline):
-        model = Notification
-        fk_name = "application"
-        extra = 0
-        can_delete = False
-        verbose_name_plural = _("SMS sent")
-        fields = ("created_at", "mobile", "text", "status")
-        readonly_fields = fields
-
-        def has_add_permission(self, request, obj=None):
-            return False
-
-        def has_change_permission(self, request, obj=None):
-            return False
-
-    return NotificationInline
-
-
-class DocumentInline(_SeenWithTheClaim, admin.TabularInline):
-    model = IssuedDocument
-    fk_name = "application"
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("Issued documents")
-    fields = ("title", "code", "issued_at", "revoked_at")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AccidentClaim)
-class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
-    queues = QUEUES
-    change_form_template = "admin/accidents/accidentclaim/change_form.html"
-    list_display = (
-        "reference",
-        "party",
-        "plate_display",
-        "accident_date",
-        "status_badge",
-        "damage_amount",
-        "insurance_state",
-        "payment_method",
-        "deadline_at",
-        "submitted_at",
-    )
-    list_display_links = ("reference",)
-    list_filter = (
-        ApplicationQueueFilter,
-        ApplicationStatusFilter,
-        "insurance_state",
-        "payment_method",
-        "accident_date",
-        "submitted_at",
-    )
-    search_fields = (
-        "reference",
-        "plate_number",
-        "registration_number",
-        "police_report_number",
-        "applicant__national_id",
-        "applicant__full_name_ar",
-        "organisation__name_ar",
-    )
-    date_hierarchy = "submitted_at"
-    ordering = ("-submitted_at", "-pk")
-    list_per_page = 50
-    actions = ["action_check_insurance", "action_cancel"]
-    fieldsets = (
-        (
-            _("Request"),
-            {
-                "fields": (
-                    "reference",
-                    "status_badge",
-                    "party",
-                    "contact_mobile_display",
-                    "submitted_at",
-                    "deadline_info",
-                    "closed_at",
-                )
-            },
-        ),
-        (
-            _("Vehicle and accident"),
-            {
-                "fields": (
-                    "plate_display",
-                    "registration_number",
-                    "accident_date",
-                    "accident_place",
-                    "damaged_property_display",
-                    "damage_description",
-                    "police_report_number",
-                    "sketch_link",
-                )
-            },
-        ),
-        (
-            _("Valuation and insurance"),
-            {
-                "fields": (
-                    "damage_amount",
-                    "valued_at",
-                    "valued_by",
-                    "declared_insurer",
-                    "declared_policy_number",
-                    "insurance_state",
-                    "insurance_insurer_name",
-                    "insurance_policy_number",
-                    "insurance_valid_until",
-                    "insurance_detail",
-                    "insurance_checked_at",
-                )
-            },
-        ),
-        (
-            _("Payment, letter and release"),
-            {
-                "fields": (
-                    "payment_method",
-                    "payment_chosen_at",
-                    "bill_link",
-                    "letter_link",
-                    "letter_uploaded_at",
-                    "letter_valid",
-                    "letter_reviewed_by",
-                    "letter_reviewed_at",
-                    "released_at",
-                    "certificate_link",
-                )
-            },
-        ),
-    )
-
-    def get_inlines(self, request, obj):
-        inlines = [ValuationItemInline, ClaimTimelineInline, DocumentInline]
-        notification_inline = _notification_inline()
-        if notification_inline is not None:
-            inlines.append(notification_inline)
-        return inlines
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("applicant", "organisation", "bill", "sketch", "letter", "certificate", "declared_insurer")
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the case file is read-only; decisions go through the workflow's pages below
-
-    # --- columns ---------------------------------------------------------------------------------
-    @admin.display(description=_("Applicant"))
-    def party(self, claim):
-        if claim.organisation_id:
-            return f"{claim.organisation.name_ar} ({claim.applicant.display_name})"
-        return claim.applicant.display_name
-
-    @admin.display(description=pgettext_lazy("vehicle plate", "Plate"))
-    def plate_display(self, claim):
-        return format_html('<span dir="ltr">{}</span>', claim.plate)
-
-    @admin.display(description=_("Contact mobile"))
-    def contact_mobile_display(self, claim):
-        return format_html('<span dir="ltr">{}</span>', claim.contact_mobile)
-
-    @admin.display(description=_("Deadline"))
-    def deadline_info(self, claim):
-        if not claim.deadline_at:
-            return "-"
-        from django.utils import timezone
-
-        reason = gettext(claim.deadline_reason) if claim.deadline_reason else ""
-        return f"{timezone.localtime(claim.deadline_at):%Y-%m-%d %H:%M} ({reason})"
-
-    @admin.display(description=_("What was damaged"))
-    def damaged_property_display(self, claim):
-        return "، ".join(claim.damaged_property_labels())
-
-    @admin.display(description=_("Police accident sketch"))
-    def sketch_link(self, claim):
-        url = reverse("admin:accidents_accidentclaim_file", args=[claim.pk, "sketch"])
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, claim.sketch.original_name)
-
-    @admin.display(description=_("Insurer's approval letter"))
-    def letter_link(self, claim):
-        if not claim.letter_id:
-            return "-"
-        url = reverse("admin:accidents_accidentclaim_file", args=[claim.pk, "letter"])
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, claim.letter.original_name)
-
-    @admin.display(description=_("Bill"))
-    def bill_link(self, claim):
-        if not claim.bill_id:
-            return "-"
-        return f"{claim.bill.billing_number} — {claim.bill.amount} JOD — {claim.bill.get_effective_status_display()}"
-
-    @admin.display(description=_("Release certificate"))
-    def certificate_link(self, claim):
-        if not claim.certificate_id:
-            return "-"
-        url = reverse("services:document-download", kwargs={"code": claim.certificate.code})
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, claim.certificate.code)
+class ClaimDecisionsMixin:
+    """For ``AccidentClaimAdmin``: the buttons on the case file and the pages behind them."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
@@ -389,7 +118,7 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
                 self.message_user(
                     request,
                     gettext("Valued at %(amount)s JOD. The request is now: %(status)s.")
-                    % {"amount": f"{claim.damage_amount:.3f}", "status": claim.get_status_display()},
+                    % {"amount": money_text(claim.damage_amount), "status": claim.get_status_display()},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(self._change_url(claim))
@@ -545,57 +274,3 @@ class AccidentClaimAdmin(ApplicationAdminMixin, admin.ModelAdmin):
 
     def has_cancel_permission(self, request):
         return request.user.has_perm("accidents.cancel_accidentclaim")
-
-
-@admin.register(InsuranceCompany)
-class InsuranceCompanyAdmin(admin.ModelAdmin):
-    list_display = ("name_ar", "name_en", "code", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("name_ar", "name_en", "code")
-
-
-class PolicyStateFilter(admin.SimpleListFilter):
-    title = _("In force today")
-    parameter_name = "in_force"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        from django.db.models import Q
-        from django.utils import timezone
-
-        today = timezone.localdate()
-        in_force = Q(starts_on__lte=today, ends_on__gte=today) & (
-            Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=today)
-        )
-        if self.value() == "yes":
-            return queryset.filter(in_force)
-        if self.value() == "no":
-            return queryset.exclude(in_force)
-        return queryset
-
-
-@admin.register(InsurancePolicy)
-class InsurancePolicyAdmin(admin.ModelAdmin):
-    """The local insurance registry (step 3); staff keep it here or load the insurers' files."""
-
-    list_display = (
-        "policy_number",
-        "insurer",
-        "registration_number",
-        "plate_code",
-        "plate_number",
-        "starts_on",
-        "ends_on",
-        "cancelled_on",
-        "source",
-    )
-    list_filter = (PolicyStateFilter, "insurer", "source")
-    search_fields = ("policy_number", "registration_number", "plate_number")
-    list_select_related = ("insurer",)
-    readonly_fields = ("source", "created_at", "updated_at")
-
-    def save_model(self, request, obj, form, change):
-        obj.source = InsurancePolicy.Source.STAFF
-        super().save_model(request, obj, form, change)
