@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 from ninja import Field, Router, Schema, Status
 
@@ -20,31 +19,16 @@ from api import schemas
 from api.auth import api_party, party_application
 from api.endpoints import ERRORS, LIST_ERRORS, _application, _bill, _money, _pdf
 from api.errors import ApiError, form_error
-from licensing import views as website
-from licensing.constants import SplitStatus
+from core.ratelimit import limited
+from licensing.constants import APPLY_RATE, APPLY_RATE_GROUP, BOOK_RATE, BOOK_RATE_GROUP, SplitStatus
 from licensing.forms import BookingForm, CorrectionsForm, SplitForm
 from licensing.models import Profession, SplitApplication
-from licensing.workflow import (
-    SplitData,
-    licences_for_party,
-    slots_available,
-    split_apply,
-    split_bill_to_pay,
-    split_corrections_confirm,
-    split_inspection_book,
-)
+from licensing.selectors import licences_for_party, slots_available, split_bill_to_pay
+from licensing.workflow import SplitData, split_apply, split_corrections_confirm, split_inspection_book
 from services.selectors import application_for_user
 
 router = Router(tags=["licence splitting"])
 ACTION_ERRORS = {**ERRORS, 409: schemas.Error}
-# As the website's views' @ratelimit decorators (key "user"); the counters are shared with them.
-APPLY_RATE = "20/h"
-BOOK_RATE = "30/h"
-
-
-def _limited(request, view, rate: str) -> None:
-    if is_ratelimited(request, fn=view, key="user", rate=rate, method="POST", increment=True):
-        raise Ratelimited
 
 
 # --- schemas ------------------------------------------------------------------------------------
@@ -248,7 +232,9 @@ def split_create(request, payload: SplitIn):
     """The licence (active and renewed this year), the title deed, the new profession and the part
     split off. If the applicant owns the property and owes the municipality dues, the request waits
     for them (status awaiting_dues): `dues_bill` carries the amount and the e-payment number."""
-    _limited(request, website.split_create, APPLY_RATE)
+    # The website's per-user counter (same group, rate, key and method as its @ratelimit).
+    if limited(request, group=APPLY_RATE_GROUP, rates=APPLY_RATE, key="user", method="POST"):
+        raise Ratelimited
     data = payload.dict()
     data["area_m2"] = str(data["area_m2"])
     form = SplitForm(data)
@@ -290,7 +276,8 @@ def slots(request):
 def split_book(request, reference: str, payload: BookingIn):
     """One of GET /licensing/slots, while the request waits for a booking (409 otherwise). An
     appointment somebody else has taken, or that is not offered, is 409 `slot_taken`: choose another."""
-    _limited(request, website.inspection_book, BOOK_RATE)
+    if limited(request, group=BOOK_RATE_GROUP, rates=BOOK_RATE, key="user", method="POST"):
+        raise Ratelimited
     application = _split_for(request, reference)
     if application.status != SplitStatus.AWAITING_BOOKING:
         raise ApiError(409, "wrong_status", _("This request is not waiting for an inspection booking."))

@@ -34,8 +34,12 @@ STANDARD_WORKING_DAYS = 3
 # How long the e-payment numbers stay payable before the request lapses.
 DUES_PERIOD = timedelta(days=30)
 FEES_PERIOD = timedelta(days=7)
-# A licence is valid until the end of the year it was last renewed for.
-LICENCE_NUMBER_PREFIX = "PL"
+# Per-user limits on the applicant's POSTs; the website's views and the app API count on the same
+# counters (the group names are the views' dotted paths, as django-ratelimit named them before).
+APPLY_RATE = "20/h"
+APPLY_RATE_GROUP = "licensing.views.split_create"
+BOOK_RATE = "30/h"
+BOOK_RATE_GROUP = "licensing.views.inspection_book"
 
 
 class SplitStatus(models.TextChoices):
@@ -71,8 +75,6 @@ TRANSITIONS: dict[str, set[str]] = {
     S.CANCELLED: set(),
 }
 
-FINAL: frozenset[str] = frozenset({S.ISSUED, S.REFUSED, S.CANCELLED})
-
 
 class LicenceStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -95,3 +97,45 @@ class ApprovalDecision(models.TextChoices):
 class InspectionResult(models.TextChoices):
     COMPLIANT = "compliant", _("Compliant")
     NOT_COMPLIANT = "not_compliant", _("Not compliant")
+
+
+# The applicant's SMS, rendered in the recipient's language ({reference} is always available).
+SMS_DUES = _(
+    "Amman Municipality: before your licence split request {reference} can be accepted, pay the dues on the "
+    "property of {amount} JOD with e-payment number {billing_number} by {deadline}."
+)
+SMS_ACCEPTED = _(
+    "Amman Municipality: your licence split request was accepted. Request number: {reference}. "
+    "Book an inspection appointment on the portal."
+)
+SMS_ACCEPTED_APPROVALS = _(
+    "Amman Municipality: your licence split request was accepted. Request number: {reference}. "
+    "External approval required from: {bodies}."
+)
+SMS_APPROVALS_DONE = _(
+    "Amman Municipality: request {reference}: the external approvals were given. Book an inspection "
+    "appointment on the portal."
+)
+SMS_REFUSED_BODY = _("Amman Municipality: request {reference} is refused: {body} did not approve ({reason}).")
+SMS_INSPECTION = _(
+    "Amman Municipality: request {reference}: the inspection of your premises is on {when}. Please be present."
+)
+SMS_CORRECT = _(
+    "Amman Municipality: request {reference}: the inspection found the conditions not met. Please correct: "
+    "{findings}. Then confirm on the portal and book a new inspection."
+)
+SMS_REFUSED_CIVIL_DEFENCE = _(
+    "Amman Municipality: request {reference} is refused: the Civil Defence did not approve ({reason})."
+)
+SMS_FEES = _(
+    "Amman Municipality: request {reference} is approved. Pay the licence fees of {amount} JOD with e-payment "
+    "number {billing_number} by {deadline}."
+)
+SMS_ISSUED = _(
+    "Amman Municipality: request {reference}: profession licence {number} is issued. Download it from the portal."
+)
+SMS_CANCELLED = _("Amman Municipality: request {reference} was cancelled: {reason}")
+
+# Why the deadline sweep cancels a request (the event's reason, shown on the timeline).
+REASON_DUES_NOT_PAID = _("the dues on the property must be paid within 30 days")
+REASON_FEES_NOT_PAID = _("the licence fees must be paid within 7 days of the e-payment number")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from licensing.constants import DueKind
+from licensing.models import DuesEntry
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,6 @@ def dues_outstanding(*, owner_id_numbers: list[str], deed_reference: str) -> lis
 
     Nothing is returned when the applicant is not the property's owner (a tenant owes nothing here).
     """
-    from licensing.models import DuesEntry
-
     owners = [n for n in owner_id_numbers if n]
     if not owners or not deed_reference:
         return []
@@ -55,8 +54,6 @@ def dues_outstanding(*, owner_id_numbers: list[str], deed_reference: str) -> lis
 
 def dues_settle(*, entry_ids: list[int], bill) -> int:
     """Mark the ledger entries paid by ``bill``; entries already paid are left alone. Returns how many."""
-    from licensing.models import DuesEntry
-
     return DuesEntry.objects.filter(pk__in=entry_ids, paid_at__isnull=True).update(
         paid_at=timezone.now(), paid_bill=bill
     )

@@ -8,92 +8,140 @@ line number and reason and skipped; good rows still load (each in its own savepo
 """
 
 import csv
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import transaction
+from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from core.money import money
+from core.rows import ImportReport, csv_rows, rows_import
 from licensing.constants import DueKind
 from licensing.models import DuesEntry
 
 COLUMNS = ["owner_id_number", "deed_reference", "kind", "year", "amount", "description", "paid"]
 REQUIRED = {"owner_id_number", "deed_reference", "kind", "year", "amount"}
 
+_OWNER_MAX = DuesEntry._meta.get_field("owner_id_number").max_length
+_DEED_MAX = DuesEntry._meta.get_field("deed_reference").max_length
+_DESCRIPTION_MAX = DuesEntry._meta.get_field("description").max_length
+_AMOUNT = DuesEntry._meta.get_field("amount")
 
-class RowError(Exception):
-    pass
+# The report is read by finance staff at the command line, in the file's own terms (not translated).
+MSG_OWNER = f"required, letters and digits, at most {_OWNER_MAX}"
+MSG_DEED = f"required, at most {_DEED_MAX} characters"
+MSG_KIND = f"unknown value “%(value)s” (allowed: {', '.join(DueKind.values)})"
+MSG_YEAR = "a year between 1990 and 2100"
+MSG_AMOUNT = "a positive JOD amount with at most 3 decimals"
 
 
 @dataclass
-class ImportReport:
+class DuesImportReport(ImportReport):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _row(row: dict) -> tuple[dict, dict]:
-    owner = "".join((row.get("owner_id_number") or "").split()).upper()
-    if not owner or len(owner) > 20 or not owner.isalnum():
-        raise RowError("owner_id_number: required, letters and digits, at most 20")
-    deed = "".join((row.get("deed_reference") or "").split()).upper()
-    if not deed or len(deed) > 30:
-        raise RowError("deed_reference: required, at most 30 characters")
-    kind = (row.get("kind") or "").strip().lower()
-    if kind not in DueKind.values:
-        raise RowError(f"kind: unknown value “{kind}” (allowed: {', '.join(DueKind.values)})")
-    year_text = (row.get("year") or "").strip()
-    if not year_text.isdecimal() or not 1990 <= int(year_text) <= 2100:
-        raise RowError("year: a year between 1990 and 2100")
-    try:
-        amount = Decimal((row.get("amount") or "").strip())
-    except InvalidOperation:
-        raise RowError(f"amount: “{row.get('amount')}” is not a number") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.001")):
-        raise RowError("amount: a positive JOD amount with at most 3 decimals")
-    paid_text = (row.get("paid") or "false").strip().lower()
-    if paid_text not in ("true", "false"):
-        raise RowError("paid: true or false")
-    key = {"owner_id_number": owner, "deed_reference": deed, "kind": kind, "year": int(year_text)}
-    values = {"amount": amount.quantize(Decimal("0.001")), "description": (row.get("description") or "").strip()[:200]}
-    return key, {**values, "paid": paid_text == "true"}
+class _CompactUpperField(forms.CharField):
+    """Spaces removed and letters upper-cased, as the ledger keys are stored."""
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split()).upper()
 
 
-def dues_import(*, lines: Iterable[str]) -> ImportReport:
-    reader = csv.DictReader(lines)
-    header = {(name or "").strip() for name in (reader.fieldnames or [])}
-    missing = REQUIRED - header
-    if missing:
-        raise ValueError(f"missing column(s): {', '.join(sorted(missing))}")
-    report = ImportReport()
-    for row in reader:
-        line = reader.line_num
-        row = {(k or "").strip(): v for k, v in row.items() if k}
-        try:
-            key, values = _row(row)
-            paid = values.pop("paid")
-            with transaction.atomic():
-                entry = DuesEntry.objects.select_for_update().filter(**key).first()
-                if entry is None:
-                    DuesEntry.objects.create(
-                        **key, **values, paid_at=timezone.now() if paid else None, source=DuesEntry.Source.IMPORT
-                    )
-                    report.created += 1
-                    continue
-                changed = [name for name, value in values.items() if getattr(entry, name) != value]
-                if paid and entry.paid_at is None:
-                    entry.paid_at = timezone.now()
-                    changed.append("paid_at")
-                if not changed:
-                    report.unchanged += 1
-                    continue
-                for name in changed:
-                    if name in values:
-                        setattr(entry, name, values[name])
-                entry.save(update_fields=[*changed, "updated_at"])
-                report.updated += 1
-        except RowError as exc:
-            report.errors.append((line, str(exc)))
-    return report
+class _LowerChoiceField(forms.ChoiceField):
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+
+class DuesRowForm(forms.Form):
+    """One line of the finance file; limits from :class:`licensing.models.DuesEntry`."""
+
+    owner_id_number = _CompactUpperField(
+        max_length=_OWNER_MAX,
+        validators=[RegexValidator(r"^[^\W_]+$", MSG_OWNER)],
+        error_messages={"required": MSG_OWNER, "max_length": MSG_OWNER},
+    )
+    deed_reference = _CompactUpperField(
+        max_length=_DEED_MAX, error_messages={"required": MSG_DEED, "max_length": MSG_DEED}
+    )
+    kind = _LowerChoiceField(
+        choices=DueKind.choices, error_messages={"required": MSG_KIND % {"value": ""}, "invalid_choice": MSG_KIND}
+    )
+    year = forms.IntegerField(
+        min_value=1990,
+        max_value=2100,
+        error_messages={"required": MSG_YEAR, "invalid": MSG_YEAR, "min_value": MSG_YEAR, "max_value": MSG_YEAR},
+    )
+    amount = forms.DecimalField(
+        max_digits=_AMOUNT.max_digits,
+        decimal_places=_AMOUNT.decimal_places,
+        min_value=Decimal("0.001"),
+        error_messages={
+            "required": MSG_AMOUNT,
+            "invalid": MSG_AMOUNT,
+            "min_value": MSG_AMOUNT,
+            "max_digits": MSG_AMOUNT,
+            "max_decimal_places": MSG_AMOUNT,
+            "max_whole_digits": MSG_AMOUNT,
+        },
+    )
+    # Longer descriptions are cut to the ledger's length, not refused (the amount is what matters).
+    description = forms.CharField(required=False)
+    paid = _LowerChoiceField(
+        required=False,
+        choices=[("", ""), ("true", "true"), ("false", "false")],
+        error_messages={"invalid_choice": "true or false"},
+    )
+
+    def clean_amount(self):
+        return money(self.cleaned_data["amount"])
+
+    def clean_description(self):
+        return self.cleaned_data["description"][:_DESCRIPTION_MAX]
+
+    def clean_paid(self):
+        return self.cleaned_data["paid"] == "true"
+
+
+def _load(values: dict) -> str:
+    key = {name: values[name] for name in ("owner_id_number", "deed_reference", "kind", "year")}
+    fields = {"amount": values["amount"], "description": values["description"]}
+    paid = values["paid"]
+    entry = DuesEntry.objects.select_for_update().filter(**key).first()
+    if entry is None:
+        DuesEntry.objects.create(
+            **key, **fields, paid_at=timezone.now() if paid else None, source=DuesEntry.Source.IMPORT
+        )
+        return "created"
+    changed = [name for name, value in fields.items() if getattr(entry, name) != value]
+    if paid and entry.paid_at is None:
+        entry.paid_at = timezone.now()
+        changed.append("paid_at")
+    if not changed:
+        return "unchanged"
+    for name in changed:
+        if name in fields:
+            setattr(entry, name, fields[name])
+    entry.save(update_fields=[*changed, "updated_at"])
+    return "updated"
+
+
+def _header_trimmed(lines: Iterable[str]) -> Iterator[str]:
+    """The lines with spaces around the column names removed (``owner_id_number, deed_reference, ...``)."""
+    lines = iter(lines)
+    header = next(lines, None)
+    if header is None:
+        return
+    out = io.StringIO()
+    csv.writer(out).writerow([name.strip() for name in next(csv.reader([header]), [])])
+    yield out.getvalue()
+    yield from lines
+
+
+def dues_import(*, lines: Iterable[str]) -> DuesImportReport:
+    rows = csv_rows(_header_trimmed(lines), required=REQUIRED)
+    return rows_import(rows=rows, report=DuesImportReport(), load=_load, form_class=DuesRowForm)

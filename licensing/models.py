@@ -1,3 +1,4 @@
+# One module (past ~400 lines): nine declarative models of one service whose keys point at one another.
 """Profession licence splitting (seed 004): professions, licences, the dues ledger, inspection slots,
 working-day holidays, and the split request itself (a ``services.Application``)."""
 

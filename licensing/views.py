@@ -15,18 +15,24 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.party import party_for_request, party_q
 from core.forms import form_add_errors
-from licensing.constants import STANDARD_WORKING_DAYS, SplitStatus
+from licensing.constants import (
+    APPLY_RATE,
+    APPLY_RATE_GROUP,
+    BOOK_RATE,
+    BOOK_RATE_GROUP,
+    STANDARD_WORKING_DAYS,
+    SplitStatus,
+)
 from licensing.forms import BookingForm, CorrectionsForm, SplitForm
 from licensing.models import SplitApplication
-from licensing.workflow import (
-    SplitData,
+from licensing.selectors import (
+    booking_last_not_compliant,
     licences_for_party,
     slots_available,
-    split_apply,
     split_bill_to_pay,
-    split_corrections_confirm,
-    split_inspection_book,
+    split_requests_for_party,
 )
+from licensing.workflow import SplitData, split_apply, split_corrections_confirm, split_inspection_book
 from services.workflow import TransitionError
 
 
@@ -56,11 +62,7 @@ def _message(exc) -> str:
 def licence_list(request):
     party = party_for_request(request)
     licences = licences_for_party(party).select_related("profession").order_by("number")
-    requests = (
-        SplitApplication.objects.filter(party_q(party))
-        .select_related("licence", "profession")
-        .order_by("-created_at")[:20]
-    )
+    requests = split_requests_for_party(party)[:20]
     return render(
         request,
         "licensing/licence_list.html",
@@ -69,19 +71,15 @@ def licence_list(request):
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
+@ratelimit(group=APPLY_RATE_GROUP, key="user", rate=APPLY_RATE, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def split_create(request):
     party = party_for_request(request)
     initial = {"licence_number": request.GET.get("licence", "")[:20]}
     form = SplitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            application = split_apply(
-                party=party,
-                data=SplitData.from_cleaned(data),
-            )
+            application = split_apply(party=party, data=SplitData.from_cleaned(form.cleaned_data))
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
@@ -110,7 +108,7 @@ def split_create(request):
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@ratelimit(group=BOOK_RATE_GROUP, key="user", rate=BOOK_RATE, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def inspection_book(request, reference: str):
     application = _application_for(request, reference)
@@ -163,7 +161,7 @@ def corrections_confirm(request, reference: str):
             return _detail(application)
         messages.success(request, _("Thank you. Now book a new inspection appointment."))
         return redirect("licensing:book", reference=application.reference)
-    last = application.bookings.filter(result="not_compliant").order_by("-result_at").first()
+    last = booking_last_not_compliant(application=application)
     return render(
         request,
         "licensing/corrections.html",

@@ -6,12 +6,12 @@ Friday and Saturday are the weekend in Jordan; public holidays come from the sta
 
 from datetime import date, timedelta
 
+from licensing.models import Holiday
+
 WEEKEND = frozenset({4, 5})  # Monday is 0: Friday, Saturday
 
 
 def _holidays(start: date, end: date) -> set[date]:
-    from licensing.models import Holiday
-
     return set(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
 
 

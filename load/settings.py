@@ -27,7 +27,7 @@ VIOLATIONS_RATE_USER = VIOLATIONS_RATE_IP = VIOLATIONS_RATE_SUBJECT = VIOLATIONS
 PAYMENTS_BILL_LOOKUP_RATE = _RATE
 VERIFY_RATE = _RATE
 
-# The fault tests run the recovery sweep seconds, not minutes, after a failure (services.notifications).
+# The fault tests run the recovery sweep seconds, not minutes, after a failure (notifications.recovery).
 if os.environ.get("LOAD_SMS_RECOVER_AFTER"):
     SMS_RECOVER_AFTER_SECONDS = int(os.environ["LOAD_SMS_RECOVER_AFTER"])
 

@@ -196,7 +196,7 @@ def application_transition(
     ``deadline``: a :class:`Deadline` sets one (its action must be allowed from ``to_status``),
     ``CLEAR`` removes it, None keeps the current one only while its action is still allowed from
     ``to_status``. A final status sets ``closed_at`` and removes any deadline.
-    ``sms=(text, context)`` notifies the applicant through ``services.notifications.notify``; the
+    ``sms=(text, context)`` notifies the applicant through ``notifications.outbox.notify``; the
     Notification row is written in this transaction and sent after the commit.
     """
     if actor_kind not in ApplicationEvent.ActorKind.values:

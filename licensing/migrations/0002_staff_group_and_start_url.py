@@ -6,7 +6,7 @@ START_URL_NAME = "licensing:licences"
 
 
 def forwards(apps, schema_editor):
-    from accounts.groups import LICENSING_STAFF, grant
+    from accounts.groups import LICENSING_STAFF, grant  # on run only: the graph loads without app code
 
     # The department records approvals, inspections, Civil Defence decisions and fees, and keeps the
     # profession list, licences, dues ledger, slots and holidays (the admin allows no status edits).

@@ -1,17 +1,18 @@
 import pytest
 
+from accounts.tests.factories import UserFactory
+from licensing.tests.factories import make_world
+from notifications.models import Notification
+
 
 @pytest.fixture
 def staff(db):
-    from accounts.tests.factories import UserFactory
-
     return UserFactory(staff=True)
 
 
 @pytest.fixture
 def sms(db):
     """The SMS texts stored for a request, oldest first (the outbox backend stores, never sends)."""
-    from notifications.models import Notification
 
     def texts(application=None, *, user=None):
         qs = Notification.objects.order_by("created_at", "pk")
@@ -27,6 +28,4 @@ def sms(db):
 @pytest.fixture
 def world(db):
     """Bodies, professions, a holder with an active renewed licence, and three free future slots."""
-    from licensing.tests.factories import make_world
-
     return make_world()

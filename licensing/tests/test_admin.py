@@ -1,7 +1,10 @@
 """The staff side: queues with counts, decisions through the workflow, reasons required, the calendar."""
 
+import importlib
+
 import pytest
-from django.contrib.auth.models import Permission
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -9,6 +12,7 @@ from licensing.constants import SplitStatus
 from licensing.models import SplitApplication
 from licensing.tests import factories as f
 from licensing.workflow import split_apply
+from services.models import ApplicationEvent, Service
 
 pytestmark = pytest.mark.django_db
 S = SplitStatus
@@ -138,13 +142,6 @@ def test_the_changelist_queries_do_not_grow_with_the_requests(client, officer, d
 
 
 def test_the_data_migration_gives_the_department_its_permissions_and_the_card_its_start_page():
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from services.models import Service
-
     Service.objects.update_or_create(
         slug="profession-licence-splitting",
         defaults={"kind": "procedure", "name_ar": "تجزئة رخصة مهن", "description_ar": "-", "start_url_name": ""},
@@ -159,8 +156,6 @@ def test_the_data_migration_gives_the_department_its_permissions_and_the_card_it
 
 def test_the_department_sees_the_timeline_without_a_services_permission(client, officer, world):
     """The officer holds licensing permissions only; the timeline inline must still be on the page."""
-    from services.models import ApplicationEvent
-
     application = split_apply(party=world.party, data=f.data(world))
     client.force_login(officer)
     response = client.get(reverse("admin:licensing_splitapplication_change", args=[application.pk]))

@@ -8,7 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from licensing.models import DuesEntry, Holiday
+from accounts import demo as accounts_demo
+from licensing import demo
+from licensing.models import DuesEntry, Holiday, InspectionSlot, ProfessionLicence, SplitApplication
 from licensing.workdays import is_working_day, working_days_add, working_days_between
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +71,6 @@ def test_a_file_without_the_needed_columns_is_refused(tmp_path):
 
 
 def test_demo_loads_licences_slots_and_a_request_and_is_idempotent(django_capture_on_commit_callbacks):
-    from accounts import demo as accounts_demo
-    from licensing import demo
-    from licensing.models import InspectionSlot, ProfessionLicence, SplitApplication
-
     accounts_demo.load(stdout=StringIO())
     with django_capture_on_commit_callbacks(execute=True):
         demo.load(stdout=StringIO())

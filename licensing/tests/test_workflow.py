@@ -13,11 +13,11 @@ from accounts.party import Party
 from accounts.tests.factories import MembershipFactory, UserFactory
 from licensing.constants import LicenceStatus, SplitStatus
 from licensing.models import DuesEntry, InspectionBooking, ProfessionLicence, SplitApplication
+from licensing.selectors import split_bill_to_pay
 from licensing.tests import factories as f
 from licensing.workflow import (
     split_apply,
     split_approval_record,
-    split_bill_to_pay,
     split_cancel,
     split_civil_defence_decide,
     split_corrections_confirm,

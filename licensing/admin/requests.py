@@ -1,22 +1,19 @@
-"""Staff side of licence splitting: queues per step, the inspection calendar, decisions with reasons,
-the dues ledger, the profession list and the holiday list.
-
-Every decision calls a function of ``licensing.workflow``; the admin never edits a request's fields.
-"""
+"""The split requests in the admin: the staff's queues per step, the read-only case file, and the
+decision pages. Every decision calls a function of ``licensing.workflow``; the admin never edits a
+request's fields."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from licensing.constants import ApprovalDecision, SplitStatus
+from core.forms import form_add_errors
+from licensing.constants import SplitStatus
 from licensing.forms import (
     ApprovalForm,
     AssignSlotForm,
@@ -25,19 +22,9 @@ from licensing.forms import (
     InspectionResultForm,
     ReasonForm,
 )
-from licensing.models import (
-    DuesEntry,
-    ExternalApproval,
-    ExternalBody,
-    Holiday,
-    InspectionBooking,
-    InspectionSlot,
-    Profession,
-    ProfessionLicence,
-    SplitApplication,
-)
+from licensing.models import ExternalApproval, InspectionBooking, SplitApplication
+from licensing.selectors import approval_bodies_pending, slots_free
 from licensing.workflow import (
-    slots_free,
     split_approval_record,
     split_cancel,
     split_civil_defence_decide,
@@ -255,10 +242,7 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
     def _form(self, key, obj, data):
         form_class = DECISIONS[key][3]
         if key == "approval":
-            pending = ExternalBody.objects.filter(
-                pk__in=obj.approvals.filter(decision=ApprovalDecision.PENDING).values("body")
-            )
-            return form_class(data, bodies=pending)
+            return form_class(data, bodies=approval_bodies_pending(application=obj))
         if key == "assign":
             return form_class(data, slots=slots_free().order_by("starts_at"))
         return form_class(data)
@@ -311,11 +295,7 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             try:
                 self._apply(key, obj, request.user, form.cleaned_data)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                form_add_errors(form, exc)
             except TransitionError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 return HttpResponseRedirect(change_url)
@@ -364,93 +344,3 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
 
     def has_civil_defence_permission(self, request):
         return request.user.has_perm("licensing.civil_defence_splitapplication")
-
-
-@admin.register(ExternalBody)
-class ExternalBodyAdmin(admin.ModelAdmin):
-    list_display = ("name_ar", "name_en", "code")
-    search_fields = ("name_ar", "name_en", "code")
-
-
-@admin.register(Profession)
-class ProfessionAdmin(admin.ModelAdmin):
-    list_display = ("name_ar", "name_en", "code", "needs_construction_certificate", "fee", "is_active")
-    list_filter = ("needs_construction_certificate", "is_active", "approvals")
-    search_fields = ("name_ar", "name_en", "code")
-    filter_horizontal = ("approvals",)
-
-
-@admin.register(ProfessionLicence)
-class ProfessionLicenceAdmin(admin.ModelAdmin):
-    list_display = ("number", "trade_name", "holder_name", "profession", "area_m2", "renewed_year", "status")
-    list_filter = ("status", "renewed_year", "profession")
-    search_fields = ("number", "trade_name", "holder__national_id", "holder__full_name_ar", "organisation__name_ar")
-    list_select_related = ("holder", "organisation", "profession")
-    raw_id_fields = ("holder", "organisation", "split_from")
-    readonly_fields = ("document", "created_at", "updated_at")
-
-    @admin.display(description=_("Holder"))
-    def holder_name(self, obj):
-        return obj.organisation.name_ar if obj.organisation_id else obj.holder.display_name
-
-
-@admin.register(DuesEntry)
-class DuesEntryAdmin(admin.ModelAdmin):
-    """The local dues ledger (finance staff); loaded from the finance file with ``manage.py import_dues``."""
-
-    list_display = ("deed_reference", "owner_id_number", "kind", "year", "amount", "paid_at", "source")
-    list_filter = ("kind", "year", "source", ("paid_at", admin.EmptyFieldListFilter))
-    search_fields = ("deed_reference", "owner_id_number")
-    readonly_fields = ("paid_at", "paid_bill", "source", "created_at", "updated_at")
-
-    def save_model(self, request, obj, form, change):
-        obj.source = DuesEntry.Source.STAFF
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ("date", "name")
-    date_hierarchy = "date"
-    search_fields = ("name",)
-
-
-class SlotBookedFilter(admin.SimpleListFilter):
-    title = _("Booking")
-    parameter_name = "booked"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Booked")), ("no", _("Free"))]
-
-    def queryset(self, request, queryset):
-        taken = InspectionBooking.objects.filter(slot=OuterRef("pk"), cancelled_at__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(Exists(taken))
-        if self.value() == "no":
-            return queryset.exclude(Exists(taken))
-        return queryset
-
-
-@admin.register(InspectionSlot)
-class InspectionSlotAdmin(admin.ModelAdmin):
-    """The inspection calendar: the slots the department publishes, who booked each and the result."""
-
-    list_display = ("__str__", "area", "inspector", "is_published", "booking_info")
-    list_filter = (SlotBookedFilter, "is_published", "inspector")
-    date_hierarchy = "starts_at"
-    ordering = ("starts_at",)
-    list_select_related = ("inspector",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bookings__application")
-
-    @admin.display(description=_("Booked by request"))
-    def booking_info(self, slot):
-        for booking in slot.bookings.all():
-            if booking.cancelled_at is None:
-                url = reverse("admin:licensing_splitapplication_change", args=[booking.application_id])
-                label = booking.application.reference
-                if booking.result:
-                    label += f" ({booking.get_result_display()})"
-                return format_html('<a href="{}">{}</a>', url, label)
-        return "-"
