@@ -364,7 +364,7 @@ def run(ctx) -> None:
     from django.template import Context, Template
     from django.utils import timezone, translation
 
-    from services.documents import _gc_paused, qr_data_uri
+    from services.documents import qr_data_uri
 
     layout_template = Template(
         '{% extends "services/documents/base_pdf.html" %}{% block content %}<p>كشف</p>{% endblock %}'
@@ -383,8 +383,8 @@ def run(ctx) -> None:
         }
         with translation.override("ar"):
             html = layout_template.render(Context({"document": meta}))
-        with _gc_paused():  # rendered the way services.documents.render_pdf renders every document
-            HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+        # Rendered the way services.documents.render_pdf renders every document.
+        HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
 
     one_line_layout = ctx.measure(
         "violations: one-line document, portal PDF layout", one_line_in_layout, number=1, repeat=5

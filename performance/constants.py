@@ -1,43 +1,43 @@
-"""How each procedural service's endings read for the performance figures.
+"""What the performance figures count, asked of each service's registered workflow.
 
-The workflows say which statuses are final (``Workflow.final``) but not which final status is the
-service delivered and which is a refusal; the status names are read here once, per kind.
+A workflow declares which final statuses mean the service was delivered (``completed``) and which are a
+refusal on the merits (``refused``; any other final status is a cancellation), its catalogue card and its
+bill kinds (``services.registry.Workflow``). Only the violations inquiry has no workflow: its bills are
+named here.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accidents import constants as accidents
-from contractors import constants as contractors
-from licensing import constants as licensing
-from violations import constants as violations
+from services.registry import Workflow, registered_workflows
+from violations.constants import BILL_KIND as VIOLATIONS_BILL_KIND
 
-# Final statuses in which the service was delivered (the claim released, the permit or licence issued).
-COMPLETED: dict[str, frozenset[str]] = {
-    accidents.KIND: frozenset({accidents.ClaimStatus.RELEASED}),
-    contractors.KIND: frozenset({contractors.RenewalStatus.ISSUED}),
-    licensing.KIND: frozenset({licensing.SplitStatus.ISSUED}),
-}
-# Final statuses that are a refusal on the merits (any other non-completed final status is a cancellation).
-REFUSED: dict[str, frozenset[str]] = {
-    accidents.KIND: frozenset(),
-    contractors.KIND: frozenset({contractors.RenewalStatus.REFUSED}),
-    licensing.KIND: frozenset({licensing.SplitStatus.REFUSED}),
-}
-# The catalogue card (services.Service.slug) of each kind; violations is an inquiry with bills only.
-SERVICE_SLUGS: dict[str, str] = {
-    accidents.KIND: accidents.SERVICE_SLUG,
-    contractors.KIND: contractors.SERVICE_SLUG,
-    licensing.KIND: licensing.SERVICE_SLUG,
-}
+VIOLATIONS_KIND = "violations"
 VIOLATIONS_SLUG = "traffic-violations"
-# Bill kinds (payments.Bill.kind) per service kind.
-BILL_KINDS: dict[str, tuple[str, ...]] = {
-    accidents.KIND: (accidents.BILL_KIND,),
-    contractors.KIND: (contractors.BILL_KIND,),
-    licensing.KIND: (licensing.BILL_KIND_DUES, licensing.BILL_KIND_FEES),
-    "violations": (violations.BILL_KIND,),
-}
+
+
+def service_workflows() -> dict[str, type[Workflow]]:
+    """The procedural services, by kind: every registered workflow with a catalogue card."""
+    return {kind: workflow for kind, workflow in registered_workflows().items() if workflow.service_slug}
+
+
+def completed_statuses() -> dict[str, frozenset[str]]:
+    return {kind: frozenset(w.completed) for kind, w in service_workflows().items()}
+
+
+def refused_statuses() -> dict[str, frozenset[str]]:
+    return {kind: frozenset(w.refused) for kind, w in service_workflows().items()}
+
+
+def service_slugs() -> dict[str, str]:
+    return {kind: w.service_slug for kind, w in service_workflows().items()}
+
+
+def bill_kinds() -> dict[str, tuple[str, ...]]:
+    """payments.Bill.kind values per service kind, the violations inquiry included."""
+    kinds = {kind: tuple(w.bill_kinds) for kind, w in service_workflows().items()}
+    kinds[VIOLATIONS_KIND] = (VIOLATIONS_BILL_KIND,)
+    return kinds
 
 
 class EndReason(models.TextChoices):

@@ -39,7 +39,7 @@ from django.utils import timezone
 from licensing.models import Holiday
 from payments.constants import BillStatus, PaymentState
 from payments.models import Bill, Payment
-from performance.constants import BILL_KINDS, COMPLETED, REFUSED, SERVICE_SLUGS, EndReason, Unit
+from performance.constants import EndReason, Unit, bill_kinds, completed_statuses, refused_statuses, service_slugs
 from performance.models import Rating
 from services.models import Application, ApplicationEvent, Service
 from services.workflow import get_workflow
@@ -250,12 +250,13 @@ class ServiceFigures:
 
 
 def service_kinds() -> list[str]:
-    return list(COMPLETED)
+    return list(completed_statuses())
 
 
 def services_by_kind() -> dict[str, Service | None]:
-    by_slug = {s.slug: s for s in Service.objects.filter(slug__in=SERVICE_SLUGS.values())}
-    return {kind: by_slug.get(slug) for kind, slug in SERVICE_SLUGS.items()}
+    slugs = service_slugs()
+    by_slug = {s.slug: s for s in Service.objects.filter(slug__in=slugs.values())}
+    return {kind: by_slug.get(slug) for kind, slug in slugs.items()}
 
 
 def _any(per_kind: dict[str, Q]) -> Q:
@@ -278,8 +279,9 @@ def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service
             unit=unit,
             ended=dict.fromkeys(EndReason.values, 0),
         )
+    completed, refused = completed_statuses(), refused_statuses()
     base = Application.objects.filter(kind__in=kinds).order_by()
-    completed_q = _any({k: Q(kind=k, status__in=COMPLETED[k]) for k in kinds})
+    completed_q = _any({k: Q(kind=k, status__in=completed[k]) for k in kinds})
     closed_in = _in("closed_at", period)
     # Uncorrelated, so PostgreSQL hashes the ids once instead of probing the events per application.
     created_by_applicant = ApplicationEvent.objects.filter(
@@ -318,14 +320,15 @@ def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service
     )
     for row in endings:  # one row per (service, status, who): a handful
         kind, status = row["application__kind"], row["application__status"]
-        if status in COMPLETED[kind]:
+        if status in completed[kind]:
             continue
-        if status in REFUSED[kind]:
+        if status in refused[kind]:
             reason = EndReason.REFUSED
         else:
-            reason = {"system": EndReason.DEADLINE, "staff": EndReason.STAFF}.get(
-                row["actor_kind"], EndReason.APPLICANT
-            )
+            reason = {
+                ApplicationEvent.ActorKind.SYSTEM: EndReason.DEADLINE,
+                ApplicationEvent.ActorKind.STAFF: EndReason.STAFF,
+            }.get(row["actor_kind"], EndReason.APPLICANT)
         figures[kind].ended[reason] += row["n"]
 
     holidays = weekday_holidays(until=period.last)
@@ -446,8 +449,9 @@ class MoneyDay:
 
 
 def bill_kinds_for(kinds: list[str] | None) -> list[str]:
-    selected = kinds or list(BILL_KINDS)
-    return [bill_kind for kind in selected for bill_kind in BILL_KINDS.get(kind, ())]
+    by_service = bill_kinds()
+    selected = kinds or list(by_service)
+    return [bill_kind for kind in selected for bill_kind in by_service.get(kind, ())]
 
 
 def money_per_day(*, period: Period, kinds: list[str] | None = None) -> list[MoneyDay]:

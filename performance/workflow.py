@@ -5,12 +5,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from performance.constants import COMPLETED
+from performance.constants import completed_statuses
 from performance.models import Rating
 
 
 def application_is_completed(application) -> bool:
-    return application.closed_at is not None and application.status in COMPLETED.get(application.kind, ())
+    return application.closed_at is not None and application.status in completed_statuses().get(application.kind, ())
 
 
 def rating_submit(*, application, user, score: int, comment: str = "") -> Rating:
