@@ -1,3 +1,4 @@
+# Kept whole: the account pages (sign-up, sign-in, recovery, profile, organisations), each a thin view over accounts.workflow.
 """Pages of the accounts app (sign-up and sign-in themselves are django-allauth's views with our forms).
 
 Each view checks input with a form, calls one function from workflow.py / organisations.py / party.py,

@@ -36,10 +36,9 @@ def _seed(*, n: int) -> dict:
     from django.db.models import F
     from django.utils import timezone
 
-    from licensing.models import Holiday
     from payments.models import Bill
     from performance.models import Rating
-    from services.models import Application, ApplicationEvent, Service
+    from services.models import Application, ApplicationEvent, Holiday, Service
 
     rng = random.Random(12)
     now = timezone.now()

@@ -1,3 +1,4 @@
+# Kept whole: one benchmark, read top to bottom: its data set, its measurements, its table.
 """Traffic violations: the inquiry and the statement over a big local copy of the partner's data.
 
 Figures (issue 6, "Speed"):

@@ -1,3 +1,4 @@
+# Kept whole: the harness every benchmark shares: throwaway database, server, timing and the printed table.
 """What every benchmark module uses: a throwaway database, timing, a baseline, a live server, a table.
 
 Run them with ``make bench`` or ``.venv/bin/python -m bench [NAME ...] [--quick]``. A benchmark is a

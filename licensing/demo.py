@@ -14,10 +14,10 @@ from accounts.groups import LICENSING_STAFF, grant
 from accounts.models import Organisation, User
 from accounts.party import Party
 from licensing.constants import SERVICE_SLUG, DueKind, LicenceStatus
-from licensing.models import DuesEntry, ExternalBody, Holiday, InspectionSlot, Profession, ProfessionLicence
-from licensing.workdays import is_working_day
+from licensing.models import DuesEntry, ExternalBody, InspectionSlot, Profession, ProfessionLicence
 from licensing.workflow import SplitData, split_apply
-from services.models import Service
+from services.models import Holiday, Service
+from services.workdays import is_working_day
 
 START_URL_NAME = "licensing:licences"
 
@@ -93,6 +93,8 @@ def _slots(days: int = 10) -> int:
 def load(*, stdout):
     Service.objects.filter(slug=SERVICE_SLUG).update(start_url_name=START_URL_NAME)
     grant(LICENSING_STAFF, "licensing")
+    # The department keeps the working-day calendar (services.Holiday) its deadlines count on.
+    grant(LICENSING_STAFF, "services", ["add_holiday", "change_holiday", "delete_holiday", "view_holiday"])
 
     bodies = {}
     for code, name_ar, name_en in BODIES:

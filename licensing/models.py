@@ -1,6 +1,6 @@
-# One module (past ~400 lines): nine declarative models of one service whose keys point at one another.
+# Kept whole: nine declarative models of one service whose keys point at one another.
 """Profession licence splitting (seed 004): professions, licences, the dues ledger, inspection slots,
-working-day holidays, and the split request itself (a ``services.Application``)."""
+and the split request itself (a ``services.Application``)."""
 
 from django.conf import settings
 from django.db import models
@@ -175,21 +175,6 @@ class DuesEntry(models.Model):
 
     def __str__(self):
         return f"{self.deed_reference} {self.get_kind_display()} {self.year}: {self.amount}"
-
-
-class Holiday(models.Model):
-    """A public holiday: not a working day (Friday and Saturday never are)."""
-
-    date = models.DateField(_("Date"), unique=True)
-    name = models.CharField(_("Name"), max_length=100)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("Public holiday")
-        verbose_name_plural = _("Public holidays")
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}"
 
 
 class InspectionSlot(models.Model):

@@ -1,3 +1,4 @@
+# Kept whole: one load run from start to checks; its stages read in the order they happen.
 """``make load``: the whole portal under a bounded mixed load, then proof that nothing was lost or doubled.
 
 It starts, on this machine: a throwaway PostgreSQL database (``load_portal_<pid>`` on the server of

@@ -1,3 +1,4 @@
+# Kept whole: bills, payments and their actions share one locking discipline; read together they show the money rules.
 """Every write of the payments app: issuing and closing bills, receiving and applying payments.
 
 Views, the biller endpoints, the admin, reconciliation and Celery call these functions only.

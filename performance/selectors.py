@@ -1,8 +1,9 @@
+# Kept whole: the figures of the dashboard and the public page share one definition each, in one place.
 """The performance figures, computed by the database (aggregates, not Python loops over rows).
 
 Times from submission to completion are measured in the unit of the service card's standard time:
-working days (Friday and Saturday off, public holidays from ``licensing.models.Holiday``, counted as
-``licensing.workdays.working_days_between`` does: the days after submission up to and including the
+working days (Friday and Saturday off, public holidays from ``services.models.Holiday``, counted as
+``services.workdays.working_days_between`` does: the days after submission up to and including the
 day of completion, in Amman's time zone) or minutes. Percentiles use PostgreSQL's ``percentile_cont``;
 SQLite (the zero-setup default) has none, so there the same interpolated value is read with two
 ordered ``LIMIT/OFFSET`` queries.
@@ -36,12 +37,11 @@ from django.db.models.functions import Coalesce, Least, Mod, RowNumber, TruncDat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from licensing.models import Holiday
 from payments.constants import BillStatus, PaymentState
 from payments.models import Bill, Payment
 from performance.constants import EndReason, Unit, bill_kinds, completed_statuses, refused_statuses, service_slugs
 from performance.models import Rating
-from services.models import Application, ApplicationEvent, Service
+from services.models import Application, ApplicationEvent, Holiday, Service
 from services.workflow import get_workflow
 
 # --- SQL building blocks ----------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def weekday_holidays(*, until: date | None = None) -> list[date]:
 
 
 def working_days_expression(holidays: list[date]):
-    """SQL for ``licensing.workdays.working_days_between(local date of start, local date of end)``.
+    """SQL for ``services.workdays.working_days_between(local date of start, local date of end)``.
 
     Needs the queryset annotated with ``_start_day``/``_end_day`` (see :func:`with_duration`).
     """

@@ -1,3 +1,4 @@
+# Kept whole: data, not logic: the municipality's service cards as published.
 """The municipality's service cards (../shared/seeds), as catalogue rows.
 
 Loaded by the data migrations (so production has the catalogue) and re-applied by ``seed_demo``;

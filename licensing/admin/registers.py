@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from licensing.models import DuesEntry, ExternalBody, Holiday, InspectionSlot, Profession, ProfessionLicence
+from licensing.models import DuesEntry, ExternalBody, InspectionSlot, Profession, ProfessionLicence
 from licensing.selectors import slot_taken
 
 
@@ -50,13 +50,6 @@ class DuesEntryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.source = DuesEntry.Source.STAFF
         super().save_model(request, obj, form, change)
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ("date", "name")
-    date_hierarchy = "date"
-    search_fields = ("name",)
 
 
 class SlotBookedFilter(admin.SimpleListFilter):

@@ -10,8 +10,9 @@ from django.core.management.base import CommandError
 
 from accounts import demo as accounts_demo
 from licensing import demo
-from licensing.models import DuesEntry, Holiday, InspectionSlot, ProfessionLicence, SplitApplication
-from licensing.workdays import is_working_day, working_days_add, working_days_between
+from licensing.models import DuesEntry, InspectionSlot, ProfessionLicence, SplitApplication
+from services.models import Holiday
+from services.workdays import is_working_day, working_days_add, working_days_between
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from licensing.constants import SMS_ACCEPTED, SMS_ACCEPTED_APPROVALS, STANDARD_WORKING_DAYS, SplitStatus
 from licensing.models import ExternalApproval, SplitApplication
-from licensing.workdays import working_days_add
+from services.workdays import working_days_add
 from services.workflow import CLEAR, application_transition
 
 S = SplitStatus

@@ -1,3 +1,4 @@
+# Kept whole: the eFAWATEERcom message formats and signatures, as one specification (../shared/EFAWATEERCOM.md).
 """Every eFAWATEERcom code, name and format the portal uses, in one place.
 
 The official specification is held by the network operator; what is here is assembled from public

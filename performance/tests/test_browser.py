@@ -6,10 +6,10 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
-from licensing.models import Holiday
 from performance.models import Rating
 from performance.tests.factories import at, make_application, make_bill
 from portal.testing import assert_accessible, screenshot
+from services.models import Holiday
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOW = at("2026-03-15 18:00")

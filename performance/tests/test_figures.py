@@ -6,20 +6,20 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from licensing.models import Holiday
-from licensing.workdays import working_days_between
 from payments.constants import PaymentState
 from payments.models import Payment
 from performance.constants import EndReason
 from performance.models import Rating
 from performance.selectors import Period, money_per_day, queued_payments, service_figures, waiting_work
 from performance.tests.factories import at, make_application, make_bill
+from services.models import Holiday
+from services.workdays import working_days_between
 
 pytestmark = pytest.mark.django_db
 NOW = at("2026-03-15 18:00")  # a Sunday
 PERIOD = Period(first=date(2026, 3, 1), last=date(2026, 3, 15))
 
-# (submitted, completed) in Amman time, with the working days licensing.workdays counts between them.
+# (submitted, completed) in Amman time, with the working days services.workdays counts between them.
 DONE = [
     ("2026-03-01 10:00", "2026-03-03 12:00", 2),  # Sunday -> Tuesday
     ("2026-03-05 09:00", "2026-03-08 11:00", 1),  # Thursday -> Sunday: the weekend does not count

@@ -3,7 +3,7 @@
 The package's public names are the building blocks every service app's application admin uses.
 """
 
-from services.admin import catalogue, files  # noqa: F401 - importing registers the models
+from services.admin import calendar, catalogue, files  # noqa: F401 - importing registers the models
 from services.admin.applications import (
     ApplicationAdminMixin,
     ApplicationEventInline,

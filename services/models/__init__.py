@@ -7,6 +7,7 @@ from services.models.applications import (
     ApplicationReminder,
     LifecycleError,
 )
+from services.models.calendar import Holiday
 from services.models.catalogue import BilingualMixin, Service, ServiceDocument
 from services.models.files import IssuedDocument, Upload
 
@@ -16,6 +17,7 @@ __all__ = [
     "ApplicationQuerySet",
     "ApplicationReminder",
     "BilingualMixin",
+    "Holiday",
     "IssuedDocument",
     "LifecycleError",
     "Service",

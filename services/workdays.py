@@ -1,12 +1,12 @@
-"""Working days for the standard time (seed 004: "3 working days").
+"""Working days, for deadlines and standard times ("3 working days" on the service cards).
 
 Friday and Saturday are the weekend in Jordan; public holidays come from the staff-managed list
-(:class:`licensing.models.Holiday`).
+(:class:`services.models.Holiday`). ``performance.selectors`` counts the same days in SQL.
 """
 
 from datetime import date, timedelta
 
-from licensing.models import Holiday
+from services.models import Holiday
 
 WEEKEND = frozenset({4, 5})  # Monday is 0: Friday, Saturday
 
