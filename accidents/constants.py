@@ -129,3 +129,8 @@ SMS_CANCELLED = _("Amman Municipality: request {reference} was cancelled: {reaso
 # {reason}.") and in the cancellation SMS ("... is now Cancelled: {reason}."), so they read as rules.
 REASON_NOT_PAID = _("the damage must be paid within 3 days of the e-payment number")
 REASON_NO_LETTER = _("the insurer's approval letter must be uploaded within 3 days")
+
+# Per-person limits of the two steps that take uploads, shared by the website and the app API. The
+# group names are the counters' names since the first release (django-ratelimit named them after the views).
+SUBMIT_RATE_GROUP, SUBMIT_RATE = "accidents.views.claim_create", "20/h"
+LETTER_RATE_GROUP, LETTER_RATE = "accidents.views.letter_upload", "20/h"

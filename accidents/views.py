@@ -10,15 +10,22 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
-from accidents.constants import ClaimStatus, PaymentMethod
+from accidents.constants import (
+    LETTER_RATE,
+    LETTER_RATE_GROUP,
+    SUBMIT_RATE,
+    SUBMIT_RATE_GROUP,
+    ClaimStatus,
+    PaymentMethod,
+)
 from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
 from accidents.models import AccidentClaim
 from accidents.selectors import claims_for_party
 from accidents.workflow import ClaimData, claim_letter_upload, claim_payment_choose, claim_submit
 from accounts.party import party_for_request
 from core.forms import form_add_errors
+from core.ratelimit import rate_limit
 from services.workflow import TransitionError
 
 
@@ -33,7 +40,7 @@ def _detail(claim: AccidentClaim):
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
+@rate_limit(group=SUBMIT_RATE_GROUP, rates=SUBMIT_RATE)
 @require_http_methods(["GET", "POST"])
 def claim_create(request):
     party = party_for_request(request)
@@ -93,7 +100,7 @@ def claim_choose(request, reference: str):
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
+@rate_limit(group=LETTER_RATE_GROUP, rates=LETTER_RATE)
 @require_http_methods(["GET", "POST"])
 def letter_upload(request, reference: str):
     claim = _claim_for(request, reference)

@@ -3,23 +3,16 @@ counts failed sign-ins under."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
 from accounts.constants import CODE_RATE_PER_IP, CODE_RATE_PER_MOBILE, LOOKUP_RATE_PER_IP, SIGNUP_RATE_PER_IP
 from accounts.identity import identifier_normalise
 from accounts.models import User
 from accounts.selectors import user_by_identifier
-
-
-def _limited(request, *, group: str, rate: str, key="ip") -> bool:
-    if request is None:  # called outside a request (shell, tests of the service layer)
-        return False
-    return is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
+from core.ratelimit import limited
 
 
 def signup_throttle(request) -> None:
-    if _limited(request, group="accounts:signup", rate=SIGNUP_RATE_PER_IP):
+    if limited(request, group="accounts:signup", rates=SIGNUP_RATE_PER_IP):
         raise ValidationError(
             _("Too many sign-ups from your network. Please wait an hour and try again."), code="ratelimited"
         )
@@ -27,8 +20,8 @@ def signup_throttle(request) -> None:
 
 def code_send_throttle(request, *, mobile: str) -> None:
     """Before sending any SMS code: per destination number and per client address."""
-    per_mobile = _limited(request, group="accounts:code-mobile", rate=CODE_RATE_PER_MOBILE, key=lambda g, r: mobile)
-    per_ip = _limited(request, group="accounts:code-ip", rate=CODE_RATE_PER_IP)
+    per_mobile = limited(request, group="accounts:code-mobile", rates=CODE_RATE_PER_MOBILE, key=lambda g, r: mobile)
+    per_ip = limited(request, group="accounts:code-ip", rates=CODE_RATE_PER_IP)
     if per_mobile or per_ip:
         raise ValidationError(
             _("Too many codes were asked for. Please wait an hour before asking for another code."),
@@ -37,7 +30,7 @@ def code_send_throttle(request, *, mobile: str) -> None:
 
 
 def lookup_throttle(request) -> None:
-    if _limited(request, group="accounts:lookup", rate=LOOKUP_RATE_PER_IP):
+    if limited(request, group="accounts:lookup", rates=LOOKUP_RATE_PER_IP):
         raise ValidationError(_("Too many attempts. Please wait an hour and try again."), code="ratelimited")
 
 

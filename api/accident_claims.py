@@ -13,14 +13,24 @@ from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from accidents.constants import DamagedProperty, PaymentMethod
+from accidents.constants import (
+    LETTER_RATE,
+    LETTER_RATE_GROUP,
+    SUBMIT_RATE,
+    SUBMIT_RATE_GROUP,
+    DamagedProperty,
+    PaymentMethod,
+)
 from accidents.forms import ClaimForm, LetterForm, PaymentChoiceForm
 from accidents.models import AccidentClaim, InsuranceCompany
 from accidents.workflow import ClaimData, claim_letter_upload, claim_payment_choose, claim_submit
 from api import schemas
+from api.applications import application_out
 from api.auth import api_party, party_application
-from api.endpoints import ERRORS, _application, _bill, _money, _pdf
+from api.bills import bill_out
+from api.common import ACTION_ERRORS, ERRORS, PDF, pdf_response
 from api.errors import ApiError, form_error
+from core.money import money_text
 from core.phones import phone_local
 from core.ratelimit import limited
 from payments.constants import BillStatus
@@ -28,12 +38,6 @@ from payments.receipts import receipt_for_bill
 from services.selectors import application_for_user
 
 router = Router(tags=["accident claims"])
-ACTION_ERRORS = {**ERRORS, 409: schemas.Error}
-PDF = {"responses": {200: {"content": {"application/pdf": {}}}}}
-# As the website's views' @ratelimit decorators (key "user"): the same groups (the decorator names a
-# counter after the view's dotted path), so the counters are shared with them.
-SUBMIT_GROUP, SUBMIT_RATE = "accidents.views.claim_create", "20/h"
-LETTER_GROUP, LETTER_RATE = "accidents.views.letter_upload", "20/h"
 
 
 def _refuse_when_limited(request, group: str, rate: str) -> None:
@@ -170,15 +174,15 @@ def _claim_out(request, claim: AccidentClaim) -> dict:
         "damage_description": claim.damage_description,
         "police_report_number": claim.police_report_number,
         "sketch": _file(claim.sketch),
-        "damage_amount": _money(claim.damage_amount) if claim.damage_amount is not None else None,
+        "damage_amount": money_text(claim.damage_amount) if claim.damage_amount is not None else None,
         "valuation": [
             {
                 "department": item.get_department_display(),
                 "description": item.description,
                 "quantity": f"{item.quantity.normalize():f}",
                 "unit": item.get_unit_display(),
-                "unit_price": _money(item.unit_price),
-                "amount": _money(item.amount),
+                "unit_price": money_text(item.unit_price),
+                "amount": money_text(item.amount),
             }
             for item in claim.items.all()
         ],
@@ -187,11 +191,11 @@ def _claim_out(request, claim: AccidentClaim) -> dict:
         "can_choose_payment_method": claim.status == "awaiting_choice",
         "letter": _file(claim.letter),
         "letter_wanted": claim.status == "awaiting_letter",
-        "bill": _bill(claim.bill) if claim.bill_id else None,
+        "bill": bill_out(claim.bill) if claim.bill_id else None,
         "receipt_url": f"{base}/receipt.pdf" if paid else None,
         "certificate_code": claim.certificate.display_code if claim.certificate_id else None,
         "certificate_url": f"{base}/certificate.pdf" if claim.certificate_id else None,
-        "application": _application(application_for_user(user=request.user, reference=claim.reference)),
+        "application": application_out(application_for_user(user=request.user, reference=claim.reference)),
     }
 
 
@@ -215,7 +219,7 @@ def claim_create(request, payload: Form[ClaimIn], sketch: File[UploadedFile]):
     """multipart/form-data: the fields below, `damaged_property` repeated once per value, and the
     police accident sketch (كروكة) as the file `sketch` — a PDF, JPEG or PNG, checked by its
     content. A second open claim for the same police report is refused."""
-    _refuse_when_limited(request, SUBMIT_GROUP, SUBMIT_RATE)
+    _refuse_when_limited(request, SUBMIT_RATE_GROUP, SUBMIT_RATE)
     data = payload.dict()
     data["accident_date"] = data["accident_date"].isoformat()
     data["insurer"] = "" if data["insurer"] is None else str(data["insurer"])
@@ -264,7 +268,7 @@ def claim_choose(request, reference: str, payload: MethodIn):
 def claim_letter(request, reference: str, letter: File[UploadedFile]):
     """multipart/form-data with the file `letter` (PDF, JPEG or PNG, checked by content); only while
     the letter is asked for (409 otherwise)."""
-    _refuse_when_limited(request, LETTER_GROUP, LETTER_RATE)
+    _refuse_when_limited(request, LETTER_RATE_GROUP, LETTER_RATE)
     claim = _claim_for(request, reference)
     if claim.status != "awaiting_letter":
         # Refused before anything is read or stored, as on the website.
@@ -281,7 +285,7 @@ def claim_bill(request, reference: str):
     claim = _claim_for(request, reference)
     if claim.bill is None:
         raise Http404
-    return _bill(claim.bill)
+    return bill_out(claim.bill)
 
 
 @router.get(
@@ -294,7 +298,7 @@ def claim_receipt(request, reference: str):
     claim = _claim_for(request, reference)
     if claim.bill is None or claim.bill.status != BillStatus.PAID:
         raise Http404
-    return _pdf(receipt_for_bill(bill=claim.bill))
+    return pdf_response(receipt_for_bill(bill=claim.bill))
 
 
 @router.get(
@@ -307,4 +311,4 @@ def claim_certificate(request, reference: str):
     claim = _claim_for(request, reference)
     if claim.certificate is None:
         raise Http404
-    return _pdf(claim.certificate)
+    return pdf_response(claim.certificate)

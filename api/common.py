@@ -15,6 +15,8 @@ LIMIT = Query(50, ge=1, le=100)
 OFFSET = Query(0, ge=0, le=100_000)
 # Status and service names are short slugs: anything else (a NUL byte, say) is refused, not looked up.
 SLUG = Query("", max_length=40, pattern=r"^[a-z0-9_-]*$")
+# A step refused because the case is not in the right status (or a slot was taken meanwhile).
+ACTION_ERRORS = {**ERRORS, 409: schemas.Error}
 PDF = {"responses": {200: {"content": {"application/pdf": {}}}}}
 
 

@@ -19,20 +19,22 @@ from ninja import Field, Router, Schema, Status
 
 from accounts.party import user_can_access
 from api import schemas
+from api.applications import application_out
 from api.auth import api_party
-from api.endpoints import ERRORS, _application, _bill, _money, _pdf
+from api.bills import bill_out
+from api.common import ACTION_ERRORS, ERRORS, pdf_response
 from api.errors import ApiError, form_error
 from contractors.forms import LookupForm, RenewalForm
 from contractors.models import RenewalRequest
 from contractors.ratelimits import rate_limited
 from contractors.selectors import lookup_miss_message, lookup_outcome, permit_find
 from contractors.workflow import RenewalRefusedError, renewal_submit
+from core.money import money_text
 from core.phones import phone_local
 from services.reference import reference_is_valid, reference_normalise
 from services.selectors import application_for_user
 
 router = Router(tags=["contractor permits"])
-ACTION_ERRORS = {**ERRORS, 409: schemas.Error}
 
 
 class PermitIn(Schema):
@@ -140,12 +142,12 @@ def _renewal_out(request, renewal: RenewalRequest) -> dict:
         "phone": phone_local(renewal.phone),
         "approved_from": renewal.approved_from,
         "approved_until": renewal.approved_until,
-        "fee": _money(renewal.fee) if renewal.fee is not None else None,
+        "fee": money_text(renewal.fee) if renewal.fee is not None else None,
         "refusal_reason": renewal.refusal_reason,
-        "bill": _bill(renewal.bill) if renewal.bill_id else None,
+        "bill": bill_out(renewal.bill) if renewal.bill_id else None,
         "document_code": document.display_code if document else None,
         "document_url": f"/api/v1/contractors/renewals/{renewal.reference}/permit.pdf" if document else None,
-        "application": _application(application_for_user(user=request.user, reference=renewal.reference)),
+        "application": application_out(application_for_user(user=request.user, reference=renewal.reference)),
     }
 
 
@@ -224,4 +226,4 @@ def renewal_permit_pdf(request, reference: str):
     document = _renewal_for(request, reference).renewed_permit()
     if document is None:
         raise Http404
-    return _pdf(document)
+    return pdf_response(document)

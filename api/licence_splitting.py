@@ -16,9 +16,12 @@ from django_ratelimit.exceptions import Ratelimited
 from ninja import Field, Router, Schema, Status
 
 from api import schemas
+from api.applications import application_out
 from api.auth import api_party, party_application
-from api.endpoints import ERRORS, LIST_ERRORS, _application, _bill, _money, _pdf
+from api.bills import bill_out
+from api.common import ACTION_ERRORS, ERRORS, LIST_ERRORS, pdf_response
 from api.errors import ApiError, form_error
+from core.money import money_text
 from core.ratelimit import limited
 from licensing.constants import APPLY_RATE, APPLY_RATE_GROUP, BOOK_RATE, BOOK_RATE_GROUP, SplitStatus
 from licensing.forms import BookingForm, CorrectionsForm, SplitForm
@@ -28,7 +31,6 @@ from licensing.workflow import SplitData, split_apply, split_corrections_confirm
 from services.selectors import application_for_user
 
 router = Router(tags=["licence splitting"])
-ACTION_ERRORS = {**ERRORS, 409: schemas.Error}
 
 
 # --- schemas ------------------------------------------------------------------------------------
@@ -161,8 +163,8 @@ def _split_out(request, application: SplitApplication) -> dict:
         "trade_name": application.trade_name,
         "area_m2": f"{application.area_m2:f}",
         "due_by": application.due_by.isoformat() if application.due_by else None,
-        "dues_amount": _money(application.dues_amount) if application.dues_amount is not None else None,
-        "dues_bill": _bill(application.dues_bill) if application.dues_bill_id else None,
+        "dues_amount": money_text(application.dues_amount) if application.dues_amount is not None else None,
+        "dues_bill": bill_out(application.dues_bill) if application.dues_bill_id else None,
         "approvals": [
             {
                 "body": a.body.tr("name"),
@@ -181,12 +183,12 @@ def _split_out(request, application: SplitApplication) -> dict:
             }
             for b in application.bookings.select_related("slot")
         ],
-        "fee_amount": _money(application.fee_amount) if application.fee_amount is not None else None,
-        "fees_bill": _bill(application.fees_bill) if application.fees_bill_id else None,
+        "fee_amount": money_text(application.fee_amount) if application.fee_amount is not None else None,
+        "fees_bill": bill_out(application.fees_bill) if application.fees_bill_id else None,
         "new_licence_number": application.new_licence.number if application.new_licence_id else None,
         "licence_document_code": document.display_code if document else None,
         "licence_url": f"/api/v1/licensing/splits/{application.reference}/licence.pdf" if document else None,
-        "application": _application(application_for_user(user=request.user, reference=application.reference)),
+        "application": application_out(application_for_user(user=request.user, reference=application.reference)),
     }
 
 
@@ -221,7 +223,7 @@ def professions(request):
             "name": p.tr("name"),
             "needs_construction_certificate": p.needs_construction_certificate,
             "approvals": [b.tr("name") for b in p.approvals.all()],
-            "fee": _money(p.fee) if p.fee is not None else None,
+            "fee": money_text(p.fee) if p.fee is not None else None,
         }
         for p in qs
     ]
@@ -260,7 +262,7 @@ def split_detail(request, reference: str):
 )
 def split_bill(request, reference: str):
     """409 when there is nothing to pay in the request's current status."""
-    return _bill(split_bill_to_pay(application=_split_for(request, reference)))
+    return bill_out(split_bill_to_pay(application=_split_for(request, reference)))
 
 
 @router.get("/slots", response={200: list[SlotOut], **LIST_ERRORS}, summary="Free inspection appointments")
@@ -328,4 +330,4 @@ def split_licence_pdf(request, reference: str):
     document = application.new_licence.document if application.new_licence_id else None
     if document is None:
         raise Http404
-    return _pdf(document)
+    return pdf_response(document)

@@ -7,9 +7,8 @@ the same key updates it, so loading the same file twice changes nothing. Each ro
 still load, each in its own savepoint (``core.rows``).
 """
 
-import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -21,7 +20,7 @@ from contractors.constants import Classification, PermitKind, PermitStatus
 from contractors.inputs import identifier_normalize
 from contractors.models import Contractor, Permit
 from core.phones import phone_normalise
-from core.rows import ImportReport, RowError, row_clean, rows_import
+from core.rows import ImportReport, RowError, csv_rows, rows_import
 
 CONTRACTOR_COLUMNS = ["contractor_number", "name_ar", "name_en", "classification", "phone"]
 PERMIT_COLUMNS = ["permit_number", "permit_year", "kind", "site", "valid_from", "valid_until", "status"]
@@ -125,11 +124,6 @@ class RegisterReport(ImportReport):
     permits_updated: int = 0
     unchanged: int = 0
 
-    def count(self, outcome: str) -> None:
-        """A row can create or update both its contractor and its permit: ``outcome`` names each."""
-        for name in outcome.split():
-            super().count(name)
-
 
 def _upsert(model, lookup: dict, values: dict) -> tuple[object, str]:
     """Create, update or leave alone; return (object, "created" | "updated" | "unchanged")."""
@@ -145,11 +139,8 @@ def _upsert(model, lookup: dict, values: dict) -> tuple[object, str]:
     return obj, "updated"
 
 
-def _row_load(row: dict | None) -> str:
+def _row_load(values: dict) -> str:
     """Load one row; return the report counters it adds to, e.g. "contractors_created permits_updated"."""
-    if row is None:
-        return ""
-    values = row_clean(RegisterRowForm, row)
     number = values["contractor_number"]
     contractor, outcome = _upsert(
         Contractor,
@@ -180,29 +171,7 @@ def _row_load(row: dict | None) -> str:
     return " ".join(outcomes) or "unchanged"
 
 
-def _register_rows(reader: csv.DictReader) -> Iterator[dict | None]:
-    """The rows with their column names stripped, and None for a blank row.
-
-    ``rows_import`` numbers rows one by one from line 2, while this report has always named the file's
-    own line (``reader.line_num``), which runs ahead after an empty line (the reader skips it) or a
-    line break inside quotes: a None stands in for each such line, so the numbers still match the file.
-    """
-    position = 2
-    for row in reader:
-        while position < reader.line_num:
-            yield None
-            position += 1
-        position += 1
-        row = {(name or "").strip(): value for name, value in row.items() if name is not None}
-        yield row if any((v or "").strip() for v in row.values() if isinstance(v, str)) else None
-
-
 def register_import(*, lines: Iterable[str]) -> RegisterReport:
     """Load contractors and permits from CSV text lines (with a header row)."""
-    reader = csv.DictReader(lines)
-    header = {(name or "").strip() for name in (reader.fieldnames or [])}
-    missing = REQUIRED_COLUMNS - header
-    if missing:
-        raise ValueError(gettext("missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))})
-    # The form runs inside _row_load, after a blank row is skipped (a blank row is no error).
-    return rows_import(rows=_register_rows(reader), report=RegisterReport(), load=_row_load)
+    rows = csv_rows(lines, required=REQUIRED_COLUMNS)
+    return rows_import(rows=rows, report=RegisterReport(), load=_row_load, form_class=RegisterRowForm)

@@ -5,6 +5,7 @@ counter is incremented even when one is already over, so a blocked client keeps 
 """
 
 from collections.abc import Callable, Iterable
+from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import render
@@ -49,3 +50,22 @@ def wants_json(request) -> bool:
 def too_many_requests(request, exception=None):
     """The portal's 429 page (``settings.RATELIMIT_VIEW``, and every view that counts by hand)."""
     return render(request, "429.html", status=429)
+
+
+def rate_limit(*, group: str, rates: str | Callable | Iterable, key: Key = "user", method="POST"):
+    """A view decorator: count each ``method`` request with :func:`limited`; over the limit, the 429 page.
+
+    The website's views and the app API's endpoints for the same step name the same ``group``, so they
+    share one counter per person.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if limited(request, group=group, rates=rates, key=key, method=method):
+                return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 
 class RowError(Exception):
@@ -56,8 +58,14 @@ def rows_import(
     first_line: int = 2,
 ) -> ImportReport:
     """Load each row: ``form_class`` cleans it (when given), then ``load(values)`` writes it inside a
-    savepoint and returns the name of the report counter to add one to (or "" for none)."""
-    for line, row in enumerate(rows, start=first_line):
+    savepoint and returns the name of the report counter to add one to ("" for none; several names
+    separated by spaces are each counted).
+
+    Errors name the file's own line when ``rows`` is a :class:`CsvRows` (blank lines and line breaks
+    inside quotes included), else the row's position counted from ``first_line``.
+    """
+    for position, row in enumerate(rows, start=first_line):
+        line = getattr(rows, "line_num", None) or position
         try:
             values = row_clean(form_class, row) if form_class is not None else row
             with transaction.atomic():
@@ -69,17 +77,75 @@ def rows_import(
             report.errors.append((line, "; ".join(exc.messages)))
             continue
         except IntegrityError as exc:
-            report.errors.append((line, f"refused by the database: {exc}".splitlines()[0]))
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            report.errors.append((line, gettext("refused by the database: %(reason)s") % {"reason": reason}))
             continue
-        if outcome:
-            report.count(outcome)
+        for name in (outcome or "").split():
+            report.count(name)
     return report
 
 
-def csv_rows(lines: Iterable[str], *, required: set[str]) -> csv.DictReader:
-    """A DictReader over ``lines`` (a header row first); ValueError names the missing columns."""
-    reader = csv.DictReader(lines)
-    missing = required - set(reader.fieldnames or [])
-    if missing:
-        raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
-    return reader
+class CsvRows:
+    """The rows of a CSV file with a header row, as dicts keyed by the trimmed column names.
+
+    Rows with nothing in them (``,,,``) are skipped; ``line_num`` is the file's line of the row just
+    read, so reports name the line a person sees in their editor.
+    """
+
+    def __init__(self, lines: Iterable[str], *, required: set[str]):
+        self._reader = csv.reader(lines)
+        header = next(self._reader, None) or []
+        self.fieldnames = [(name or "").strip() for name in header]
+        missing = required - set(self.fieldnames)
+        if missing:
+            raise ValueError(gettext("missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))})
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self):
+        for cells in self._reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            row = dict(zip(self.fieldnames, cells, strict=False))
+            for name in self.fieldnames[len(cells) :]:
+                row[name] = ""
+            yield row
+
+
+def csv_rows(lines: Iterable[str], *, required: set[str]) -> CsvRows:
+    """:class:`CsvRows` over ``lines``; ValueError (translated) names the missing columns."""
+    return CsvRows(lines, required=required)
+
+
+class CsvImportCommand(BaseCommand):
+    """The shape every ``manage.py import_* FILE.csv`` command shares: read a UTF-8 CSV (a BOM is fine),
+    hand its lines to the app's importer, report each bad line on stderr and a summary on stdout.
+
+    Subclasses set ``help`` and define :meth:`load` (the importer) and :meth:`summary`.
+    """
+
+    def load(self, lines):
+        """Import ``lines`` (an open text file); return a report with ``errors`` as (line, reason)."""
+        raise NotImplementedError
+
+    def summary(self, report) -> str:
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="CSV file (UTF-8, header row)")
+
+    def handle(self, *args, path, **options):
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                report = self.load(handle)
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        for line, reason in report.errors:
+            self.stderr.write(f"line {line}: {reason}")
+        self.stdout.write(self.summary(report))

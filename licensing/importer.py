@@ -7,9 +7,7 @@ same key updates it, so loading the same file twice changes nothing. A bad row i
 line number and reason and skipped; good rows still load (each in its own savepoint).
 """
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -130,18 +128,6 @@ def _load(values: dict) -> str:
     return "updated"
 
 
-def _header_trimmed(lines: Iterable[str]) -> Iterator[str]:
-    """The lines with spaces around the column names removed (``owner_id_number, deed_reference, ...``)."""
-    lines = iter(lines)
-    header = next(lines, None)
-    if header is None:
-        return
-    out = io.StringIO()
-    csv.writer(out).writerow([name.strip() for name in next(csv.reader([header]), [])])
-    yield out.getvalue()
-    yield from lines
-
-
 def dues_import(*, lines: Iterable[str]) -> DuesImportReport:
-    rows = csv_rows(_header_trimmed(lines), required=REQUIRED)
+    rows = csv_rows(lines, required=REQUIRED)
     return rows_import(rows=rows, report=DuesImportReport(), load=_load, form_class=DuesRowForm)

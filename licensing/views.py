@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from accounts.party import party_for_request, party_q
 from core.forms import form_add_errors
+from core.ratelimit import rate_limit
 from licensing.constants import (
     APPLY_RATE,
     APPLY_RATE_GROUP,
@@ -71,7 +71,7 @@ def licence_list(request):
 
 
 @login_required
-@ratelimit(group=APPLY_RATE_GROUP, key="user", rate=APPLY_RATE, method="POST", block=True)
+@rate_limit(group=APPLY_RATE_GROUP, rates=APPLY_RATE)
 @require_http_methods(["GET", "POST"])
 def split_create(request):
     party = party_for_request(request)
@@ -108,7 +108,7 @@ def split_create(request):
 
 
 @login_required
-@ratelimit(group=BOOK_RATE_GROUP, key="user", rate=BOOK_RATE, method="POST", block=True)
+@rate_limit(group=BOOK_RATE_GROUP, rates=BOOK_RATE)
 @require_http_methods(["GET", "POST"])
 def inspection_book(request, reference: str):
     application = _application_for(request, reference)

@@ -1,6 +1,5 @@
 import csv
 import dataclasses
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -13,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.money import money_text
 from payments.constants import PaymentReason
 from performance import charts
 from performance.constants import PUBLIC_CACHE_KEY, PUBLIC_CACHE_SECONDS, EndReason, Unit
@@ -55,10 +55,6 @@ def _num(value, places: int = 1) -> str:
 
 def _pct(value) -> str:
     return "–" if value is None else f"{value * 100:.0f}"
-
-
-def _money(value) -> str:
-    return f"{(value or Decimal('0')):.3f}"
 
 
 def _standard(figures) -> str:
@@ -143,13 +139,16 @@ def _dashboard_tables(form: PeriodForm, *, only: str = "") -> tuple[list[Table],
         "money",
         _("Money through eFAWATEERcom per day (JOD)"),
         [_("Day"), _("Bills issued"), _("Billed"), _("Paid"), _("Outstanding")],
-        [[d.day.isoformat(), d.bills, _money(d.billed), _money(d.paid), _money(d.outstanding)] for d in money],
+        [
+            [d.day.isoformat(), d.bills, money_text(d.billed), money_text(d.paid), money_text(d.outstanding)]
+            for d in money
+        ],
         total=[
             _("Total"),
             sum(d.bills for d in money),
-            _money(sum(d.billed for d in money)),
-            _money(sum(d.paid for d in money)),
-            _money(sum(d.outstanding for d in money)),
+            money_text(sum(d.billed for d in money)),
+            money_text(sum(d.paid for d in money)),
+            money_text(sum(d.outstanding for d in money)),
         ],
     )
     queued_table = Table(
@@ -160,7 +159,7 @@ def _dashboard_tables(form: PeriodForm, *, only: str = "") -> tuple[list[Table],
             [
                 str(PaymentReason(q["reason"]).label) if q["reason"] in PaymentReason.values else q["reason"],
                 q["n"],
-                _money(q["amount"]),
+                money_text(q["amount"]),
                 formats.date_format(timezone.localtime(q["oldest"]), "Y-m-d H:i") if q["oldest"] else "",
             ]
             for q in queued

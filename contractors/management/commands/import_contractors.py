@@ -1,7 +1,7 @@
 """python manage.py import_contractors FILE.csv — load the contractor register (see contractors.importer)."""
 
 from contractors.importer import COLUMNS, register_import
-from services.management.csv_import import CsvImportCommand
+from core.rows import CsvImportCommand
 
 
 class Command(CsvImportCommand):

@@ -1,7 +1,7 @@
 """python manage.py import_dues FILE.csv — load the dues ledger (see licensing.importer)."""
 
+from core.rows import CsvImportCommand
 from licensing.importer import COLUMNS, dues_import
-from services.management.csv_import import CsvImportCommand
 
 
 class Command(CsvImportCommand):
