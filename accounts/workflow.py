@@ -5,6 +5,7 @@ Views, the allauth adapter, the admin and the demo loader call these; the rules 
 
 import secrets
 
+from axes.utils import reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -193,8 +194,6 @@ def password_reset_complete(*, user: User, code: str, password: str) -> User:
 
 def _axes_reset(user: User) -> None:
     """A person who proved their mobile may sign in again at once, even after a lockout."""
-    from axes.utils import reset
-
     reset(username=user.get_username())
 
 

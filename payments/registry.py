@@ -3,7 +3,7 @@
 ``payments`` imports no service app (dependencies point down); each owner registers a handler for
 its bill kind in its ``AppConfig.ready()``::
 
-    register_bill_handler("violations", violations.services.violations_bill_paid)
+    register_bill_handler("violations", violations.billing.violations_bill_paid)
 
 The handler is called as ``handler(bill, payment)`` inside the payment's database transaction, with
 the bill row locked. If it raises, nothing of the payment is applied: the payment is kept and queued

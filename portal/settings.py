@@ -158,6 +158,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "services.tasks.deadline_sweep", "schedule": 60.0},
+    # Named services.tasks.* since the first release (notifications.tasks keeps the name; see there).
     "sms-recover": {"task": "services.tasks.notifications_recover_sweep", "schedule": 300.0},
     "bills-expire": {"task": "payments.tasks.bills_expire_sweep", "schedule": 300.0},
     # portal.retention: expired codes and old uploads of closed cases; the ledger is never touched.

@@ -151,12 +151,6 @@ class AccidentClaimAdmin(ClaimDecisionsMixin, ApplicationAdminMixin, admin.Model
         return False  # the case file is read-only; decisions go through the workflow's pages below
 
     # --- columns ---------------------------------------------------------------------------------
-    @admin.display(description=_("Applicant"))
-    def party(self, claim):
-        if claim.organisation_id:
-            return f"{claim.organisation.name_ar} ({claim.applicant.display_name})"
-        return claim.applicant.display_name
-
     @admin.display(description=pgettext_lazy("vehicle plate", "Plate"))
     def plate_display(self, claim):
         return format_html('<span dir="ltr">{}</span>', claim.plate)

@@ -190,12 +190,6 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # the case file is read-only; decisions go through the workflow's pages below
 
-    @admin.display(description=_("Applicant"))
-    def party(self, obj):
-        if obj.organisation_id:
-            return f"{obj.organisation.name_ar} ({obj.applicant.display_name})"
-        return obj.applicant.display_name
-
     @admin.display(description=_("Dues bill"))
     def dues_bill_info(self, obj):
         bill = obj.dues_bill

@@ -243,6 +243,13 @@ class ApplicationAdminMixin:
     )
     show_full_result_count = False
 
+    @admin.display(description=_("Applicant"))
+    def party(self, application):
+        """Who the case is for: the organisation with the person acting for it, or the person."""
+        if application.organisation_id:
+            return f"{application.organisation.name_ar} ({application.applicant.display_name})"
+        return application.applicant.display_name
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*self.lifecycle_fields, *(f for f in readonly if f not in self.lifecycle_fields)]
