@@ -65,7 +65,7 @@ TRANSITIONS: dict[str, set[str]] = {
     S.AWAITING_DUES: {S.EXTERNAL_APPROVALS, S.AWAITING_BOOKING, S.CANCELLED},
     S.EXTERNAL_APPROVALS: {S.AWAITING_BOOKING, S.REFUSED, S.CANCELLED},
     S.AWAITING_BOOKING: {S.INSPECTION_BOOKED, S.CANCELLED},
-    S.INSPECTION_BOOKED: {S.CIVIL_DEFENCE, S.AWAITING_CORRECTIONS, S.CANCELLED},
+    S.INSPECTION_BOOKED: {S.CIVIL_DEFENCE, S.AWAITING_CORRECTIONS, S.AWAITING_BOOKING, S.CANCELLED},
     S.AWAITING_CORRECTIONS: {S.AWAITING_BOOKING, S.CANCELLED},
     S.CIVIL_DEFENCE: {S.FEE_ASSESSMENT, S.AWAITING_PAYMENT, S.REFUSED, S.CANCELLED},
     S.FEE_ASSESSMENT: {S.AWAITING_PAYMENT, S.CANCELLED},
@@ -97,6 +97,8 @@ class ApprovalDecision(models.TextChoices):
 class InspectionResult(models.TextChoices):
     COMPLIANT = "compliant", _("Compliant")
     NOT_COMPLIANT = "not_compliant", _("Not compliant")
+    # The inspector could not carry out the visit (nobody there, premises closed): the applicant rebooks.
+    MISSED = "missed", _("Visit did not take place")
 
 
 # The applicant's SMS, rendered in the recipient's language ({reference} is always available).
@@ -119,6 +121,10 @@ SMS_APPROVALS_DONE = _(
 SMS_REFUSED_BODY = _("Amman Municipality: request {reference} is refused: {body} did not approve ({reason}).")
 SMS_INSPECTION = _(
     "Amman Municipality: request {reference}: the inspection of your premises is on {when}. Please be present."
+)
+SMS_VISIT_MISSED = _(
+    "Amman Municipality: request {reference}: the inspection booked for {when} did not take place. "
+    "Please book a new appointment on the portal."
 )
 SMS_CORRECT = _(
     "Amman Municipality: request {reference}: the inspection found the conditions not met. Please correct: "

@@ -355,6 +355,8 @@ class InspectionBooking(models.Model):
         SplitApplication, verbose_name=_("Request"), on_delete=models.PROTECT, related_name="bookings"
     )
     slot = models.ForeignKey(InspectionSlot, verbose_name=_("Slot"), on_delete=models.PROTECT, related_name="bookings")
+    # When the visit begins, copied from the slot at booking: the database refuses a result recorded before it.
+    visit_at = models.DateTimeField(_("Visit at"))
     booked_at = models.DateTimeField(_("Booked at"), default=timezone.now)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("Booked by"), on_delete=models.PROTECT, related_name="+"
@@ -395,6 +397,11 @@ class InspectionBooking(models.Model):
             models.CheckConstraint(
                 condition=~Q(result=InspectionResult.NOT_COMPLIANT) | ~Q(findings=""),
                 name="licensing_not_compliant_has_findings",
+            ),
+            # A result (or a missed visit) is recorded only once the booked visit has begun.
+            models.CheckConstraint(
+                condition=Q(result="") | Q(result_at__gte=F("visit_at")),
+                name="licensing_result_after_visit_began",
             ),
         ]
 

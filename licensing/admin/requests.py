@@ -30,6 +30,7 @@ from licensing.workflow import (
     split_civil_defence_decide,
     split_fee_set,
     split_inspection_book,
+    split_inspection_missed,
     split_inspection_result,
 )
 from notifications.models import Notification
@@ -112,6 +113,7 @@ DECISIONS = {
     "approval": (_("Record an external body's answer"), S.EXTERNAL_APPROVALS, "record_approval", ApprovalForm),
     "assign": (_("Assign an inspection appointment"), S.AWAITING_BOOKING, "inspect", AssignSlotForm),
     "inspection": (_("Record the inspection result"), S.INSPECTION_BOOKED, "inspect", InspectionResultForm),
+    "missed": (_("Record that the visit did not take place"), S.INSPECTION_BOOKED, "inspect", ReasonForm),
     "civil_defence": (_("Record the Civil Defence decision"), S.CIVIL_DEFENCE, "civil_defence", CivilDefenceForm),
     "fee": (_("Set the fees"), S.FEE_ASSESSMENT, "set_fee", FeeForm),
     "cancel": (_("Cancel the request"), None, "cancel", ReasonForm),
@@ -256,6 +258,8 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             return split_inspection_result(
                 application=obj, compliant=data["result"] == "compliant", findings=data["findings"], actor=user
             )
+        if key == "missed":
+            return split_inspection_missed(application=obj, actor=user, note=data["reason"])
         if key == "civil_defence":
             return split_civil_defence_decide(
                 application=obj,

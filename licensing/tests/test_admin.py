@@ -70,6 +70,10 @@ def test_staff_walk_a_request_through_approval_inspection_civil_defence(client, 
     client.post(_decide("assign", application), {"slot": world.slots[0].pk})
     application.refresh_from_db()
     assert application.status == S.INSPECTION_BOOKED
+    # Before the visit the result is refused on the form, and nothing changes.
+    response = client.post(_decide("inspection", application), {"result": "compliant"})
+    assert response.status_code == 200 and response.context["form"].errors
+    f.visit_begins(application)
     client.post(_decide("inspection", application), {"result": "compliant"})
     client.post(_decide("civil_defence", application), {"decision": "approved", "reference": "CD-1"})
     application.refresh_from_db()

@@ -91,7 +91,8 @@ def test_a_holder_splits_a_licence_from_dues_to_the_verified_licence_in_arabic(p
     page.wait_for_url("**/my/applications/PL*/")
     assert "تم حجز موعد الكشف" in page.locator("main").inner_text()
 
-    # Not compliant → corrections → a new booking → compliant.
+    # Not compliant → corrections → a new booking → compliant (each result once the visit has begun).
+    f.visit_begins(application)
     split_inspection_result(application=application, compliant=False, findings="تركيب طفاية حريق", actor=staff)
     page.reload()
     assert "تركيب طفاية حريق" in page.locator(".licensing-panel").inner_text()
@@ -107,6 +108,7 @@ def test_a_holder_splits_a_licence_from_dues_to_the_verified_licence_in_arabic(p
     page.get_by_role("radio").first.check()
     page.get_by_role("button", name="احجز هذا الموعد").click()
     page.wait_for_url("**/my/applications/PL*/")
+    f.visit_begins(application)
     split_inspection_result(application=application, compliant=True, actor=staff)
     split_civil_defence_decide(application=application, approved=True, actor=staff, reference="CD-55")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.party import Party
 from accounts.tests.factories import MembershipFactory, UserFactory
-from licensing.constants import LicenceStatus, SplitStatus
+from licensing.constants import InspectionResult, LicenceStatus, SplitStatus
 from licensing.models import DuesEntry, InspectionBooking, ProfessionLicence, SplitApplication
 from licensing.selectors import split_bill_to_pay
 from licensing.tests import factories as f
@@ -23,6 +23,7 @@ from licensing.workflow import (
     split_corrections_confirm,
     split_fee_set,
     split_inspection_book,
+    split_inspection_missed,
     split_inspection_result,
 )
 from payments.constants import BillStatus, PaymentState
@@ -241,7 +242,9 @@ def test_the_database_refuses_a_second_live_booking_of_a_slot(world, staff):
     other_world = f.make_world()
     second = split_apply(party=other_world.party, data=f.data(other_world))
     with pytest.raises(IntegrityError), transaction.atomic():
-        InspectionBooking.objects.create(application=second, slot=world.slots[0], booked_by=other_world.user)
+        InspectionBooking.objects.create(
+            application=second, slot=world.slots[0], visit_at=world.slots[0].starts_at, booked_by=other_world.user
+        )
     assert first.bookings.count() == 1
 
 
@@ -262,6 +265,7 @@ def test_not_compliant_then_corrections_then_a_new_inspection_that_passes(world,
     application = f.advance(world, staff, to="inspection_booked")
     assert "موعد" in sms(application)[-1] or world.slots[0].starts_at.strftime("%Y") in sms(application)[-1]
 
+    f.visit_begins(application)
     split_inspection_result(application=application, compliant=False, findings="تركيب طفاية حريق", actor=staff)
     application.refresh_from_db()
     assert application.status == S.AWAITING_CORRECTIONS
@@ -273,6 +277,7 @@ def test_not_compliant_then_corrections_then_a_new_inspection_that_passes(world,
     application.refresh_from_db()
     assert application.status == S.AWAITING_BOOKING
     split_inspection_book(application=application, slot=world.slots[1], actor=world.user, party=world.party)
+    f.visit_begins(application)
     split_inspection_result(application=application, compliant=True, actor=staff)
     application.refresh_from_db()
     assert application.status == S.CIVIL_DEFENCE
@@ -282,8 +287,47 @@ def test_not_compliant_then_corrections_then_a_new_inspection_that_passes(world,
 
 def test_not_compliant_needs_the_list_of_corrections(world, staff):
     application = f.advance(world, staff, to="inspection_booked")
+    f.visit_begins(application)
     with pytest.raises(ValidationError):
         split_inspection_result(application=application, compliant=False, findings=" ", actor=staff)
+
+
+def test_a_result_cannot_be_recorded_before_the_visit(world, staff, sms):
+    """Issue 18, item 2: a split booked for the coming days was marked "not compliant" (then "compliant")
+    before the inspector could have come."""
+    application = f.advance(world, staff, to="inspection_booked")
+    for compliant, findings in ((False, "تركيب طفاية حريق"), (True, "")):
+        with pytest.raises(ValidationError) as refused:
+            split_inspection_result(application=application, compliant=compliant, findings=findings, actor=staff)
+        assert refused.value.code == "visit_not_begun"
+    application.refresh_from_db()
+    assert application.status == S.INSPECTION_BOOKED
+    assert application.bookings.get().result == ""
+    # The database refuses it too, whoever writes the row.
+    booking = application.bookings.get()
+    booking.result, booking.result_at, booking.result_by = "compliant", timezone.now(), staff
+    with pytest.raises(IntegrityError), transaction.atomic():
+        booking.save()
+    with time_machine.travel(world.slots[0].starts_at + timedelta(minutes=5)):
+        split_inspection_result(application=application, compliant=True, actor=staff)
+    application.refresh_from_db()
+    assert application.status == S.CIVIL_DEFENCE
+
+
+def test_a_missed_visit_is_recorded_after_its_time_and_the_applicant_rebooks(world, staff, sms):
+    application = f.advance(world, staff, to="inspection_booked")
+    with pytest.raises(ValidationError):
+        split_inspection_missed(application=application, actor=staff, note="المحل مغلق")
+    f.visit_begins(application)
+    split_inspection_missed(application=application, actor=staff, note="المحل مغلق")
+    application.refresh_from_db()
+    assert application.status == S.AWAITING_BOOKING
+    assert application.bookings.get().result == InspectionResult.MISSED
+    assert "موعد" in sms(application)[-1] or "appointment" in sms(application)[-1]
+    split_inspection_book(application=application, slot=world.slots[1], actor=world.user, party=world.party)
+    application.refresh_from_db()
+    assert application.status == S.INSPECTION_BOOKED
+    assert application.bookings.count() == 2
 
 
 # --- Civil Defence, fees, licence -------------------------------------------------------------

@@ -6,7 +6,7 @@ Reads are in :mod:`licensing.selectors`.
 
 - ``submit``: steps 1-3, the application; ``dues``: the owner's dues first; ``accept``: accepted
 - ``approvals``: step 4, the external bodies' answers
-- ``inspection``: step 5, booking and result; ``corrections``: the applicant confirms them
+- ``inspection``: step 5, booking, result (once the visit has begun) or a missed visit; ``corrections``: the applicant confirms them
 - ``civil_defence``: step 6; ``fees``: step 7, the fees bill
 - ``licence``: step 8, fees paid and the new licence; ``documents``: its PDF (in a Celery task)
 - ``endings``: refusal, cancellation, the deadline sweep; ``lifecycle``: ``SplitWorkflow``
@@ -19,7 +19,7 @@ from licensing.workflow.documents import split_licence_document
 from licensing.workflow.dues import split_dues_paid
 from licensing.workflow.endings import split_cancel, split_deadline_passed
 from licensing.workflow.fees import split_fee_set
-from licensing.workflow.inspection import split_inspection_book, split_inspection_result
+from licensing.workflow.inspection import split_inspection_book, split_inspection_missed, split_inspection_result
 from licensing.workflow.licence import split_fees_paid
 from licensing.workflow.lifecycle import SplitWorkflow
 from licensing.workflow.submit import SplitData, licence_check, split_apply
@@ -38,6 +38,7 @@ __all__ = [
     "split_fee_set",
     "split_fees_paid",
     "split_inspection_book",
+    "split_inspection_missed",
     "split_inspection_result",
     "split_licence_document",
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.party import Party
-from licensing.constants import SMS_CORRECT, SMS_INSPECTION, InspectionResult, SplitStatus
+from licensing.constants import SMS_CORRECT, SMS_INSPECTION, SMS_VISIT_MISSED, InspectionResult, SplitStatus
 from licensing.models import InspectionBooking, InspectionSlot, SplitApplication
 from licensing.workflow.common import split_lock
 from services.models import ApplicationEvent
@@ -42,7 +42,9 @@ def split_inspection_book(
             raise ValidationError({"slot": [gettext("This appointment has already passed: choose another.")]})
         try:
             with transaction.atomic():
-                booking = InspectionBooking.objects.create(application=application, slot=slot, booked_by=actor)
+                booking = InspectionBooking.objects.create(
+                    application=application, slot=slot, visit_at=slot.starts_at, booked_by=actor
+                )
         except IntegrityError:
             raise ValidationError(
                 {"slot": [gettext("Somebody has just booked this appointment: choose another.")]}
@@ -58,21 +60,34 @@ def split_inspection_book(
     return booking
 
 
+def _booking_visited(application: SplitApplication) -> InspectionBooking:
+    """The pending booking, locked, once its visit has begun (a result cannot come before the visit)."""
+    application_require_status(
+        application, S.INSPECTION_BOOKED, message=gettext("This request has no inspection booked.")
+    )
+    booking = InspectionBooking.objects.select_for_update().get(
+        application=application, cancelled_at__isnull=True, result=""
+    )
+    if timezone.now() < booking.visit_at:
+        raise ValidationError(
+            gettext("The visit is booked for %(when)s: its result can be recorded once the visit has begun.")
+            % {"when": deadline_text(booking.visit_at)},
+            code="visit_not_begun",
+        )
+    return booking
+
+
 def split_inspection_result(
     *, application: SplitApplication, compliant: bool, actor, findings: str = ""
 ) -> SplitApplication:
-    """The inspector's result. Not compliant → SMS listing what to correct; compliant → Civil Defence."""
+    """The inspector's result, once the visit has begun. Not compliant → SMS listing what to correct;
+    compliant → Civil Defence."""
     findings = (findings or "").strip()
     if not compliant and not findings:
         raise ValidationError(gettext("List what the applicant must correct: they receive it by SMS."), code="findings")
     with transaction.atomic():
         application = split_lock(application)
-        application_require_status(
-            application, S.INSPECTION_BOOKED, message=gettext("This request has no inspection booked.")
-        )
-        booking = InspectionBooking.objects.select_for_update().get(
-            application=application, cancelled_at__isnull=True, result=""
-        )
+        booking = _booking_visited(application)
         booking.result = InspectionResult.COMPLIANT if compliant else InspectionResult.NOT_COMPLIANT
         booking.findings = findings
         booking.result_at = timezone.now()
@@ -96,4 +111,28 @@ def split_inspection_result(
                 public_note=findings,
                 sms=(SMS_CORRECT, {"findings": findings}),
             )
+    return application
+
+
+def split_inspection_missed(*, application: SplitApplication, actor, note: str = "") -> SplitApplication:
+    """The visit did not take place (nobody there, premises closed): recorded once its time has come;
+    the applicant books a new appointment and is told so by SMS."""
+    with transaction.atomic():
+        application = split_lock(application)
+        booking = _booking_visited(application)
+        booking.result = InspectionResult.MISSED
+        booking.findings = (note or "").strip()[:1000]
+        booking.result_at = timezone.now()
+        booking.result_by = actor
+        booking.save()
+        when = deadline_text(booking.visit_at)
+        application_transition(
+            application=application,
+            to_status=S.AWAITING_BOOKING,
+            actor=actor,
+            actor_kind=ActorKind.STAFF,
+            reason=_("The inspection booked for %(when)s did not take place") % {"when": when},
+            public_note=booking.findings,
+            sms=(SMS_VISIT_MISSED, {"when": when}),
+        )
     return application
