@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
@@ -91,9 +92,9 @@ def _letter(reference: str) -> SimpleUploadedFile:
 
 
 def _claim(*, party, report, plate, registration, insurer=None, policy="", days_ago, place, damaged, title):
-    # The workflow stores the report number normalised ("DEMO-2026-0001" -> "DEMO20260001"): look it up
-    # the same way, or a second run would submit the same report again and be refused.
-    existing = AccidentClaim.objects.filter(police_report_number=registration_normalise(report)).order_by("-pk").first()
+    # The report number is stored as typed; demos loaded before that stored it normalised ("DEMO20260001").
+    typed_or_old = Q(police_report_number=report) | Q(police_report_number=registration_normalise(report))
+    existing = AccidentClaim.objects.filter(typed_or_old).order_by("-pk").first()
     if existing is not None:
         return existing, False
     data = ClaimData(

@@ -19,6 +19,7 @@ from accidents.constants import DamagedProperty, Department, PaymentMethod, Unit
 from accidents.inputs import policy_normalise, registration_normalise
 from accidents.models import InsuranceCompany, InsurancePolicy
 from accidents.selectors import insurer_by_code
+from core.digits import digits_ascii
 from core.phones import mobile_normalise, phone_local
 from services.forms import PrivateFileField
 
@@ -70,7 +71,9 @@ class ClaimForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    police_report_number = _NormalisedCharField(label=_("Police report number"), max_length=30, validators=[_report])
+    # Kept as typed ("PR-2026-5512"): it is the person's reference to the police report; the workflow
+    # compares reports by their normalised form.
+    police_report_number = forms.CharField(label=_("Police report number"), max_length=30)
     sketch = PrivateFileField(
         label=_("Police accident sketch (كروكة)"),
         allowed=ALLOWED_UPLOADS,
@@ -124,6 +127,11 @@ class ClaimForm(forms.Form):
         if day > timezone.localdate():
             raise ValidationError(_("The accident date cannot be in the future."), code="future")
         return day
+
+    def clean_police_report_number(self):
+        typed = " ".join(digits_ascii(self.cleaned_data["police_report_number"]).split())
+        _report(registration_normalise(typed))
+        return typed
 
     def clean_contact_mobile(self):
         return mobile_normalise(self.cleaned_data["contact_mobile"])

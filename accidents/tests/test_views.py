@@ -71,7 +71,8 @@ def test_submitting_the_form_creates_the_claim_and_shows_its_page(client, user):
     assert response.status_code == 302
     assert response["Location"] == reverse("services:application-detail", kwargs={"reference": claim.reference})
     assert claim.applicant == user and claim.organisation is None and claim.status == S.SUBMITTED
-    assert claim.police_report_number == "PR2026551"
+    # Issue 18, item 6: kept as typed (it was stored as "PR2026551"); compared in its normalised form.
+    assert claim.police_report_number == "PR-2026-551" and claim.open_report_key == "PR2026551"
     assert claim.contact_mobile == "+962791234567"
     assert claim.damaged_property == ["lamp_post", "tree"]
     page = client.get(response["Location"]).content.decode()

@@ -120,6 +120,18 @@ def test_second_live_request_for_the_same_police_report_is_refused(user):
     assert AccidentClaim.objects.count() == 1 and Upload.objects.count() == 1
 
 
+def test_the_police_report_number_is_kept_as_typed_and_compared_normalised(user):
+    """Issue 18, item 6: "PR-2026-5512" was changed silently to "PR20265512" everywhere."""
+    claim = claim_submit(
+        party=Party(user=user), data=claim_data(police_report_number="PR-2026-5512"), sketch=sketch_png()
+    )
+    assert claim.police_report_number == "PR-2026-5512"
+    assert claim.open_report_key == "PR20265512"
+    with pytest.raises(ValidationError) as exc:
+        claim_submit(party=Party(user=user), data=claim_data(police_report_number="pr2026 5512"), sketch=sketch_png())
+    assert "police_report_number" in exc.value.error_dict
+
+
 def test_a_cancelled_request_frees_its_police_report_for_a_new_one(user, staff):
     data = claim_data()
     first = claim_submit(party=Party(user=user), data=data, sketch=sketch_png())

@@ -15,6 +15,7 @@ from accidents.inputs import policy_normalise, registration_normalise
 from accidents.models import AccidentClaim, InsuranceCompany
 from accidents.selectors import report_is_open
 from accounts.party import Party
+from core.digits import digits_ascii
 from services.models import ApplicationEvent
 from services.uploads import upload_store
 from services.workflow import application_create
@@ -63,7 +64,9 @@ def claim_submit(*, party: Party, data: ClaimData, sketch) -> AccidentClaim:
         errors["sketch"] = [gettext("Attach the police accident sketch.")]
     if data.policy_number and data.insurer is None:
         errors["insurer"] = [gettext("Choose the insurance company of this policy number.")]
-    report = registration_normalise(data.police_report_number)
+    # Stored as typed; compared (and kept unique while the claim lives) in its normalised form.
+    typed_report = " ".join(digits_ascii(data.police_report_number).split())
+    report = registration_normalise(typed_report)
     if not report:
         errors["police_report_number"] = [gettext("Enter the police report number.")]
     if errors:
@@ -99,7 +102,7 @@ def claim_submit(*, party: Party, data: ClaimData, sketch) -> AccidentClaim:
                     accident_place=data.accident_place.strip(),
                     damaged_property=sorted(set(data.damaged_property), key=DamagedProperty.values.index),
                     damage_description=data.damage_description.strip(),
-                    police_report_number=report,
+                    police_report_number=typed_report,
                     open_report_key=report,
                     sketch=stored,
                     declared_insurer=data.insurer,

@@ -87,6 +87,16 @@ def test_a_second_claim_for_the_same_police_report_is_refused(user):
     assert again.status_code == 422 and list(again.json()["fields"]) == ["police_report_number"]
 
 
+def test_the_police_report_number_is_kept_as_typed_and_compared_normalised(user):
+    """Issue 18, item 6: "PR-2026-5512" became "PR20265512" everywhere."""
+    client = sign_in(user)
+    response = submit(client, police_report_number="PR-2026-5512")
+    assert response.status_code == 201 and response.json()["police_report_number"] == "PR-2026-5512"
+    assert AccidentClaim.objects.get().police_report_number == "PR-2026-5512"
+    again = submit(client, police_report_number="pr 2026 ٥٥١٢")  # the same report, typed another way
+    assert again.status_code == 422 and list(again.json()["fields"]) == ["police_report_number"]
+
+
 def test_paying_personally_gives_a_bill_then_a_receipt_and_a_release_certificate(user):
     claim = ClaimFactory(applicant=user, awaiting_choice=True)
     client = sign_in(user)
