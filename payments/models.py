@@ -363,6 +363,9 @@ class SettlementLine(models.Model):
         RECOVERED = "recovered", _("No notification had arrived: recorded and applied now")
         RECOVERED_QUEUED = "recovered_queued", _("No notification had arrived: recorded, waiting for staff")
         MISMATCH = "mismatch", _("Differs from the recorded payment")
+        # The bank's ProcessDate is far before the notification's arrival: the payer paid long before the
+        # portal knew (a delayed notification, or a bank clock that is wrong). Finance staff look.
+        LATE = "late", _("Paid long before the notification arrived")
         MISSING = "missing", _("Recorded payment missing from the statement")
         INVALID = "invalid", _("Line cannot be read")
 

@@ -13,16 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from payments.constants import PaymentSource
 from payments.efawateercom import protocol
 from payments.efawateercom.protocol import ProtocolError
 from payments.models import Payment, SettlementImport, SettlementLine
-from payments.services import IncomingPayment, payment_receive
+from payments.services import IncomingPayment, payment_paid_at, payment_receive, payment_time_gap
 
 COLUMNS = ("JOEBPPSTrx", "BillingNo", "PaidAmt", "STMTDate")
+# A payment whose bank time is more than this before its notification's arrival is shown to finance staff.
+LATE_NOTICE_MINUTES = 60
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 
@@ -146,6 +150,7 @@ def settlement_import(*, data: bytes, file_name: str, actor) -> SettlementImport
             outcomes.count(o)
             for o in (
                 SettlementLine.Outcome.MISMATCH,
+                SettlementLine.Outcome.LATE,
                 SettlementLine.Outcome.MISSING,
                 SettlementLine.Outcome.INVALID,
                 SettlementLine.Outcome.RECOVERED_QUEUED,
@@ -197,4 +202,11 @@ def _settle_row(row: _Row, fields: dict) -> SettlementLine:
         return SettlementLine(
             **fields, payment=payment, outcome=SettlementLine.Outcome.MISMATCH, note="; ".join(differences)[:300]
         )
+    late_after = getattr(settings, "EFAWATEERCOM_LATE_NOTICE_MINUTES", LATE_NOTICE_MINUTES)
+    if payment_time_gap(payment).total_seconds() > late_after * 60:
+        note = _("paid at the bank %(paid)s, notification recorded %(recorded)s") % {
+            "paid": formats.date_format(timezone.localtime(payment_paid_at(payment)), "Y-m-d H:i"),
+            "recorded": formats.date_format(timezone.localtime(payment.received_at), "Y-m-d H:i"),
+        }
+        return SettlementLine(**fields, payment=payment, outcome=SettlementLine.Outcome.LATE, note=note[:300])
     return SettlementLine(**fields, payment=payment, outcome=SettlementLine.Outcome.MATCHED)

@@ -334,6 +334,21 @@ def _payment_fields(incoming: IncomingPayment) -> dict:
     }
 
 
+def payment_paid_at(payment: Payment) -> datetime:
+    """When the payer paid: the bank's ProcessDate from eFAWATEERcom. This is the one "paid at" that every
+    page, PDF, SMS and API answer shows (the bill's ``paid_at``); the notification's arrival is shown, where
+    at all, as "recorded at". A payment without a ProcessDate (a settlement line), or with one after its
+    arrival (a bank clock ahead of ours), was paid when it arrived."""
+    if payment.process_date is not None and payment.process_date <= payment.received_at:
+        return payment.process_date
+    return payment.received_at
+
+
+def payment_time_gap(payment: Payment):
+    """How long before its arrival the bank says the payment was made (a timedelta, never negative)."""
+    return payment.received_at - payment_paid_at(payment)
+
+
 def _bill_pay(*, bill: Bill, payment: Payment, at: datetime) -> None:
     """Mark ``bill`` paid by ``payment``, close overlapping bills (rule 4) and tell the owner. The
     caller holds the locks and the transaction."""
@@ -427,7 +442,7 @@ def _payment_receive_locked(*, incoming: IncomingPayment, message, source) -> Pa
     reason = _reason_not_applicable(bill=bill, incoming=incoming)
     outcome = _payment_store(incoming=incoming, message=message, source=source, bill=bill, reason=reason)
     if outcome.created and not reason:
-        _bill_pay(bill=bill, payment=outcome.payment, at=outcome.payment.applied_at)
+        _bill_pay(bill=bill, payment=outcome.payment, at=payment_paid_at(outcome.payment))
     return outcome
 
 
@@ -458,7 +473,7 @@ def payment_apply(*, payment: Payment, bill: Bill, actor, note: str = "") -> Pay
             payment=payment, action=PaymentAction.Action.APPLIED, actor=actor, bill=bill, note=note
         )
         try:
-            _bill_pay(bill=bill, payment=payment, at=now)
+            _bill_pay(bill=bill, payment=payment, at=payment_paid_at(payment))
         except _OwnerFailedError as exc:
             raise PaymentError(_("The owning service could not record the payment; nothing was changed.")) from exc
     return payment

@@ -11,6 +11,7 @@ helper runs, so tests need no fixture.
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -79,10 +80,16 @@ def post_signed(client: Client, path: str, raw: bytes):
 
 
 def pay_bill(
-    bill: Bill, *, trx: str | None = None, amount: Decimal | None = None, client: Client | None = None
+    bill: Bill,
+    *,
+    trx: str | None = None,
+    amount: Decimal | None = None,
+    client: Client | None = None,
+    processed_at: datetime | None = None,
 ) -> Payment:
     """Post a signed payment notification for ``bill`` to the real endpoint and return the stored
-    payment (applied, replayed or queued: check ``payment.state``). ``amount`` defaults to the bill's."""
+    payment (applied, replayed or queued: check ``payment.state``). ``amount`` defaults to the bill's;
+    ``processed_at`` is the bank's ProcessDate (default: now)."""
     client = client or Client()
     trx = trx or new_trx()
     with efawateercom_test_keys():
@@ -93,6 +100,7 @@ def pay_bill(
             paid_amount=bill.amount if amount is None else Decimal(amount),
             due_amount=bill.amount,
             service_type=bill.service_type,
+            processed_at=processed_at,
         )
         http = post_signed(client, protocol.PAYMENT_NOTIFICATION_PATH, raw)
         response, verified = peer.read(http.content)

@@ -186,7 +186,8 @@ def violations_bill_paid(bill: Bill, payment) -> None:
     stale = [v.number for v in violations if v.status != ViolationStatus.OPEN]
     if stale:
         raise ViolationNotPayableError(f"bill {bill.billing_number}: violations {stale} are not open")
-    paid_at = getattr(payment, "process_date", None) or bill.paid_at or timezone.now()
+    # The bill's paid_at is the one "paid at" of a payment (payments.services.payment_paid_at).
+    paid_at = bill.paid_at or timezone.now()
     now = timezone.now()
     for violation in violations:
         violation.status = ViolationStatus.PAID

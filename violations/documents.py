@@ -67,7 +67,8 @@ def payment_notice_issue(*, billing_number: str, violations: list[Violation], ow
             (_("E-payment number"), billing_number),
             (_("Violations paid"), ", ".join(v.number for v in violations)),
             (_("Amount paid (JOD)"), money_text(total)),
-            (_("Paid at"), formats.date_format(timezone.localtime(paid_at), "DATETIME_FORMAT")),
+            # As the receipt and the bill page print it (one "paid at": the bank's time, in Amman).
+            (_("Paid at"), formats.date_format(timezone.localtime(paid_at), "Y-m-d H:i")),
         ],
         owner_applicant=owner,
         owner_organisation=organisation,

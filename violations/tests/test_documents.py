@@ -1,15 +1,24 @@
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
-from payments.models import Bill
+from api.tests.test_api import sign_in
+from payments.models import Bill, SettlementLine
+from payments.receipts import receipt_for_bill
+from payments.reconciliation import settlement_import
 from payments.testing import pay_bill
 from services.models import IssuedDocument
 from violations.constants import SESSION_SUBJECT
 from violations.tests.factories import VehicleFactory, ViolationFactory
 
 pytestmark = pytest.mark.django_db
+
+AMMAN = ZoneInfo("Asia/Amman")
 
 STATEMENT = reverse("violations:statement")
 
@@ -69,3 +78,44 @@ def test_payment_notice_once_paid_for_whoever_proved_the_vehicle(logged_in, clie
 
     stranger = client_for(other_user)
     assert stranger.get(notice_url).status_code == 404
+
+
+def test_one_payment_shows_one_paid_time_on_every_page_pdf_and_api_answer(logged_in, user, vehicle):
+    """Issue 18, item 4: the notification arrived at 21:27 for a payment the bank made at 18:27: the bill
+    page and the receipt said 21:27, the payment notice and the statement 18:27. "Paid at" is the bank's
+    time everywhere (payments.services.payment_paid_at), in Asia/Amman."""
+    _prove(logged_in, vehicle)
+    number = logged_in.get(STATEMENT).context["statement"].bills.all
+    bill = Bill.objects.get(billing_number=number)
+    arrived = datetime(2026, 12, 6, 21, 27, tzinfo=AMMAN)
+    with time_machine.travel(arrived, tick=False):
+        payment = pay_bill(bill, processed_at=arrived - timedelta(hours=3))
+    bill.refresh_from_db()
+    paid = "2026-12-06 18:27"
+    assert timezone.localtime(bill.paid_at).strftime("%Y-%m-%d %H:%M") == paid
+    assert payment.received_at == arrived
+
+    bill_page = logged_in.get(bill.get_absolute_url()).content.decode()
+    assert paid in bill_page and "21:27" not in bill_page
+    statement = logged_in.get(STATEMENT).content.decode()
+    assert paid in statement and "21:27" not in statement
+    receipt = receipt_for_bill(bill=bill)
+    assert paid in dict(receipt.summary).values()
+    logged_in.get(reverse("violations:payment-notice", args=[number]))
+    notice = dict(IssuedDocument.objects.get(kind="violations-payment-notice").summary)
+    assert any("18:27" in value for value in notice.values()) and not any("21:27" in v for v in notice.values())
+    answer = sign_in(user).get(f"/api/v1/bills/{number}").json()
+    assert datetime.fromisoformat(answer["paid_at"]) == arrived - timedelta(hours=3)
+
+
+def test_a_payment_the_bank_made_long_before_its_notification_is_shown_to_finance(logged_in, user, vehicle):
+    _prove(logged_in, vehicle)
+    bill = Bill.objects.get(billing_number=logged_in.get(STATEMENT).context["statement"].bills.all)
+    arrived = timezone.now()
+    with time_machine.travel(arrived, tick=False):
+        payment = pay_bill(bill, processed_at=arrived - timedelta(hours=3))
+    statement = f"JOEBPPSTrx,BillingNo,PaidAmt,STMTDate\n{payment.trx},{bill.billing_number},{bill.amount},"
+    statement += f"{payment.stmt_date.isoformat()}\n"
+    settlement = settlement_import(data=statement.encode(), file_name="s.csv", actor=user)
+    line = settlement.lines.get()
+    assert line.outcome == SettlementLine.Outcome.LATE and settlement.problem_count == 1
