@@ -42,7 +42,7 @@ INSURERS = [
 
 # (insurer, policy, registration, plate code, plate number, starts (days from today), ends, cancelled)
 POLICIES = [
-    ("jic", "JIC-2025-104577", "21045780", "10", "79210", -200, 165, None),
+    ("jic", "JIC-2025-104577", "7702154", "10", "79210", -200, 165, None),
     ("arab-orient", "AO-88-551203", "30551207", "22", "41873", -90, 275, None),
     ("jofico", "JF/2024/33019", "17330190", "13", "55021", -600, -235, None),
     ("euro-arab", "EA-7781-2025", "40778125", "20", "90114", -120, 245, -10),
@@ -149,7 +149,7 @@ def load(*, stdout):
         party=Party(user=citizen),
         report="DEMO-2026-0001",
         plate=("10", "79210"),
-        registration="21045780",
+        registration="7702154",
         insurer="jic",
         policy="JIC-2025-104577",
         days_ago=1,
@@ -197,7 +197,7 @@ def load(*, stdout):
         party=Party(user=resident),
         report="DEMO-2026-0004",
         plate=("10", "79210"),
-        registration="21045780",
+        registration="7702154",
         days_ago=6,
         place="شارع وصفي التل (الجاردنز)",
         damaged=["lamp_post"],

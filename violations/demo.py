@@ -19,7 +19,7 @@ from django.apps import apps
 from accounts import demo as accounts_demo
 from accounts.groups import VIOLATIONS_STAFF, grant
 from violations.feed import COLUMNS, feed_import
-from violations.models import FeedImport, FleetVehicle
+from violations.models import FeedImport, FleetVehicle, Vehicle
 
 AMMAN = ZoneInfo("Asia/Amman")
 FEED_NAME = "demo-traffic-feed.csv"
@@ -41,6 +41,13 @@ FLEET = [
     ("13", "45122", "8810343", "فان توزيع 3"),
 ]
 FLEET_MISTYPED_REGISTRATION = "8810399"
+# Vehicles in the register without violations: the accident claims of the demo are for them (a claim is
+# accepted only for a vehicle in the register, with its registration number).
+OTHER_VEHICLES = [
+    ("22", "41873", "30551207"),
+    ("13", "55021", "17330190"),
+    ("20", "90114", "40778125"),
+]
 
 # (code, Arabic, English, article, amount, issuer, payable)
 OFFENCES = [
@@ -171,6 +178,10 @@ def load(*, stdout):
         stdout.write(
             f"  violations: demo feed {result.rows} rows ({result.created} new, {result.updated} updated, "
             f"{len(result.errors)} bad)"
+        )
+    for plate_code, plate_number, registration in OTHER_VEHICLES:
+        Vehicle.objects.get_or_create(
+            plate_code=plate_code, plate_number=plate_number, defaults={"registration_number": registration}
         )
     organisation = _demo_organisation()
     if organisation is not None:

@@ -12,7 +12,7 @@ from payments.constants import BillStatus
 from payments.models import Bill
 from violations.constants import InquiryKind, ViolationStatus, item_key_pk
 from violations.models import DrivingLicence, FleetVehicle, Vehicle, Violation
-from violations.normalise import clean_plate_part, ltr_isolate, subject_hash
+from violations.normalise import clean_plate_part, clean_registration, ltr_isolate, subject_hash
 from violations.sources import FleetFilter, get_source
 
 _CHOICES_KEY = "violations:licence-choices:v1"
@@ -152,3 +152,14 @@ def bill_violations(bill: Bill) -> list[Violation]:
     """The violations a bill covers, oldest first, with their vehicles."""
     pks = [pk for pk in (item_key_pk(k) for k in bill.lines.values_list("item_key", flat=True)) if pk is not None]
     return list(Violation.objects.filter(pk__in=pks).select_related("vehicle").order_by("issued_at"))
+
+
+def vehicle_in_register(*, plate_code: str, plate_number: str, registration_number: str) -> bool:
+    """Whether the Traffic Department's register (as the portal holds it) has this plate with this
+    registration number: what other services check a vehicle against (services.registers)."""
+    vehicle = get_source().vehicle_find(
+        plate_code=clean_plate_part(plate_code),
+        plate_number=clean_plate_part(plate_number),
+        registration_number=clean_registration(registration_number),
+    )
+    return vehicle is not None

@@ -22,6 +22,7 @@ from accidents.workflow import (
 )
 from accounts.party import Party
 from accounts.tests.factories import UserFactory
+from violations.tests.factories import VehicleFactory
 
 
 class InsuranceCompanyFactory(DjangoModelFactory):
@@ -94,7 +95,13 @@ def claim_data(**overrides) -> ClaimData:
         "policy_number": "",
     }
     values.update(overrides)
+    in_register(values["plate_code"], values["plate_number"], values["registration_number"])
     return ClaimData(**values)
+
+
+def in_register(plate_code: str, plate_number: str, registration_number: str):
+    """The vehicle in the Traffic Department's register as the portal holds it (a claim needs it there)."""
+    return VehicleFactory(plate_code=plate_code, plate_number=plate_number, registration_number=registration_number)
 
 
 class ClaimFactory(factory.Factory):

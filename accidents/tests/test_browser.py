@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accidents.constants import ClaimStatus
 from accidents.models import AccidentClaim
-from accidents.tests.factories import ClaimFactory, InsurancePolicyFactory
+from accidents.tests.factories import ClaimFactory, InsurancePolicyFactory, in_register
 from accidents.tests.files import pdf_bytes, png_bytes
 from accounts.groups import ACCIDENTS_STAFF, grant
 from accounts.tests.factories import UserFactory
@@ -27,6 +27,15 @@ from portal.testing import ARTIFACTS, axe_violations, screenshot
 from services.deadlines import deadlines_sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _vehicles_in_the_register(db):
+    """The vehicles these claims are for, in the Traffic Department's register (a claim needs them there)."""
+    in_register("10", "79210", "21045780")
+    in_register("22", "41873", "30551207")
+
+
 S = ClaimStatus
 DESKTOP = {"width": 1280, "height": 900}
 

@@ -7,12 +7,14 @@ from accidents.constants import ClaimStatus
 from accidents.models import AccidentClaim, InsurancePolicy
 from accounts import demo as accounts_demo
 from services.models import Service
+from violations import demo as violations_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_claims_in_several_states_and_is_idempotent(django_capture_on_commit_callbacks):
     accounts_demo.load(stdout=StringIO())
+    violations_demo.load(stdout=StringIO())  # the vehicle register the claims are checked against
     with django_capture_on_commit_callbacks(execute=True):
         demo.load(stdout=StringIO())
     statuses = set(AccidentClaim.objects.values_list("status", flat=True))

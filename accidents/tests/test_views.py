@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from accidents.constants import ClaimStatus, PaymentMethod
 from accidents.models import AccidentClaim
-from accidents.tests.factories import DEFAULT_LINES, ClaimFactory, InsurancePolicyFactory
+from accidents.tests.factories import DEFAULT_LINES, ClaimFactory, InsurancePolicyFactory, in_register
 from accidents.tests.files import letter_pdf, png_bytes, sketch_png, text_as_pdf
 from accounts.party import SESSION_KEY
 from accounts.tests.factories import MembershipFactory
@@ -19,6 +19,14 @@ from payments.testing import pay_bill
 from services.models import ApplicationEvent, Upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _vehicles_in_the_register(db):
+    """The vehicles these claims are for, in the Traffic Department's register (a claim needs them there)."""
+    in_register("10", "79210", "21045780")
+
+
 S = ClaimStatus
 
 
@@ -422,3 +430,16 @@ def test_the_release_certificate_is_one_arabic_page_with_the_facts_and_the_break
         assert fact in text
     assert document.display_code in text
     assert dict(document.summary)["رقم الطلب"] == claim.reference
+
+
+def test_a_vehicle_not_in_the_register_is_refused_and_the_form_keeps_what_was_typed(client, user):
+    """Issue 18, item 1, on the website: a clear message, everything typed kept."""
+    _login(client, user)
+    response = client.post(
+        reverse("accidents:start"), _form(plate_code="99", plate_number="12345", registration_number="1234567")
+    )
+    assert response.status_code == 400 and not AccidentClaim.objects.exists()
+    errors = response.context["form"].errors
+    assert list(errors) == ["registration_number"] and "سجل" in errors["registration_number"][0]
+    page = response.content.decode()
+    assert 'value="12345"' in page and 'value="1234567"' in page and 'value="PR-2026-551"' in page

@@ -1,5 +1,6 @@
 """The card's eleven steps as workflow functions, and every move the card does not allow."""
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from accidents.tests.factories import (
     ClaimFactory,
     InsurancePolicyFactory,
     claim_data,
+    in_register,
 )
 from accidents.tests.files import letter_pdf, program_as_png, sketch_png, text_as_pdf
 from accidents.workflow import (
@@ -118,6 +120,20 @@ def test_second_live_request_for_the_same_police_report_is_refused(user):
         claim_submit(party=Party(user=user), data=data, sketch=sketch_png())
     assert "police_report_number" in exc.value.error_dict
     assert AccidentClaim.objects.count() == 1 and Upload.objects.count() == 1
+
+
+def test_a_claim_for_a_vehicle_that_is_in_no_register_is_refused_the_same_way_whichever_part_is_wrong(user):
+    """Issue 18, item 1: plate 99-12345 with registration 1234567 reached the staff valuation queue."""
+    in_register("10", "79210", "7702154")
+    answers = []
+    for plate_number, registration in (("12345", "1234567"), ("79210", "1234567"), ("12345", "7702154")):
+        data = claim_data(plate_code="99" if plate_number == "12345" else "10")
+        data = dataclasses.replace(data, plate_number=plate_number, registration_number=registration)
+        with pytest.raises(ValidationError) as refused:
+            claim_submit(party=Party(user=user), data=data, sketch=sketch_png())
+        answers.append(refused.value.message_dict)
+    assert answers[0] == answers[1] == answers[2] and list(answers[0]) == ["registration_number"]
+    assert not AccidentClaim.objects.exists() and not Upload.objects.exists()
 
 
 def test_the_police_report_number_is_kept_as_typed_and_compared_normalised(user):

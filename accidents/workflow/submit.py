@@ -17,6 +17,7 @@ from accidents.selectors import report_is_open
 from accounts.party import Party
 from core.digits import digits_ascii
 from services.models import ApplicationEvent
+from services.registers import vehicle_registered
 from services.uploads import upload_store
 from services.workflow import application_create
 
@@ -69,6 +70,17 @@ def claim_submit(*, party: Party, data: ClaimData, sketch) -> AccidentClaim:
     report = registration_normalise(typed_report)
     if not report:
         errors["police_report_number"] = [gettext("Enter the police report number.")]
+    if "registration_number" not in errors and not vehicle_registered(
+        plate_code=data.plate_code, plate_number=data.plate_number, registration_number=data.registration_number
+    ):
+        # One answer whichever part is wrong: the registration number is the secret of the violations
+        # inquiry, so this form must not tell a right plate from a right registration number.
+        errors["registration_number"] = [
+            gettext(
+                "No vehicle with this plate and this registration number is in the Traffic Department's register. "
+                "Check both on the vehicle licence."
+            )
+        ]
     if errors:
         raise ValidationError(errors)
 

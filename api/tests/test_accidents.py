@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accidents.models import AccidentClaim
-from accidents.tests.factories import DEFAULT_TOTAL, ClaimFactory, InsuranceCompanyFactory
+from accidents.tests.factories import DEFAULT_TOTAL, ClaimFactory, InsuranceCompanyFactory, in_register
 from accidents.tests.files import letter_pdf, program_as_png, sketch_png, text_as_pdf
 from accidents.workflow import claim_certificate_issue, claim_letter_decide
 from accounts.tests.factories import MembershipFactory
@@ -17,6 +17,12 @@ from api.tests.test_api import post, sign_in
 from payments.testing import pay_bill
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _vehicles_in_the_register(db):
+    """The vehicles these claims are for, in the Traffic Department's register (a claim needs them there)."""
+    in_register("10", "79210", "4412345")
 
 
 def claim_fields(**overrides) -> dict:
@@ -85,6 +91,17 @@ def test_a_second_claim_for_the_same_police_report_is_refused(user):
     assert submit(client).status_code == 201
     again = submit(client)
     assert again.status_code == 422 and list(again.json()["fields"]) == ["police_report_number"]
+
+
+def test_a_claim_for_a_vehicle_that_is_in_no_register_is_refused(user):
+    """Issue 18, item 1, through the app: the same answer as the website, on the registration number."""
+    response = submit(
+        sign_in(user, language="en"), plate_code="99", plate_number="12345", registration_number="1234567"
+    )
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["registration_number"]
+    assert "register" in response.json()["fields"]["registration_number"][0]
+    assert not AccidentClaim.objects.exists()
 
 
 def test_the_police_report_number_is_kept_as_typed_and_compared_normalised(user):
