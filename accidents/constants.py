@@ -123,7 +123,7 @@ SMS_RELEASED = _(
     "Amman Municipality: request {reference}: the claim on vehicle {plate} is released. "
     "Your release certificate is on the portal."
 )
-SMS_CANCELLED = _("Amman Municipality: request {reference} was cancelled: {reason}")
+SMS_CANCELLED = _("Amman Municipality: request {reference} was cancelled: {reason}.")
 
 # Deadline reasons: the shared sweep sends them in its reminders ("... unless you act before then:
 # {reason}.") and in the cancellation SMS ("... is now Cancelled: {reason}."), so they read as rules.

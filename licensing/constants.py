@@ -140,7 +140,7 @@ SMS_FEES = _(
 SMS_ISSUED = _(
     "Amman Municipality: request {reference}: profession licence {number} is issued. Download it from the portal."
 )
-SMS_CANCELLED = _("Amman Municipality: request {reference} was cancelled: {reason}")
+SMS_CANCELLED = _("Amman Municipality: request {reference} was cancelled: {reason}.")
 
 # Why the deadline sweep cancels a request (the event's reason, shown on the timeline).
 REASON_DUES_NOT_PAID = _("the dues on the property must be paid within 30 days")

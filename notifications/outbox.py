@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from core.text import embedded
 from notifications.models import Notification
 from notifications.sending import enqueue
 
@@ -25,7 +26,9 @@ def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, 
 
     language = (getattr(recipient, "language", "") or "ar")[:2]
     with translation.override(language):
-        body = str(text).format(**(context or {}))
+        # Reasons and notes typed by staff end as they like; the message's own sentence punctuates them.
+        values = {key: embedded(value) if isinstance(value, str) else value for key, value in (context or {}).items()}
+        body = str(text).format(**values)
     if mobile is None and recipient is not None:
         # Every SMS goes to the account's mobile once it is verified; otherwise the inbox only.
         mobile = recipient.mobile if recipient.mobile_verified else ""

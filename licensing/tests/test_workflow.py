@@ -285,6 +285,21 @@ def test_not_compliant_then_corrections_then_a_new_inspection_that_passes(world,
     assert results == ["not_compliant", "compliant"]
 
 
+def test_an_sms_that_embeds_staff_findings_reads_as_one_sentence(world, staff, sms):
+    """Issue 18, item 10: a reason ending in "." gave "…المدخل.. ثم" in the SMS."""
+    application = f.advance(world, staff, to="inspection_booked")
+    f.visit_begins(application)
+    split_inspection_result(
+        application=application, compliant=False, findings="تركيب طفاية حريق عند المدخل.", actor=staff
+    )
+    text = sms(application)[-1]
+    assert "عند المدخل." in text and ".." not in text and ". ." not in text
+    split_corrections_confirm(application=application, party=world.party)
+    split_cancel(application=application, reason="طلب مقدم الطلب ذلك.", actor=staff)
+    cancelled = sms(application)[-1]
+    assert cancelled.endswith("طلب مقدم الطلب ذلك.") and ".." not in cancelled
+
+
 def test_not_compliant_needs_the_list_of_corrections(world, staff):
     application = f.advance(world, staff, to="inspection_booked")
     f.visit_begins(application)
