@@ -168,3 +168,14 @@ def test_sessions_not_used_for_longer_than_a_session_lives_are_not_listed(user, 
     )
     devices = client.get(reverse("accounts:devices")).context["devices"]
     assert [device.name for device in devices] == ["Chrome Mobile — Android"]
+
+
+def test_support_staff_sign_out_a_persons_browsers_in_the_admin(user, admin_client):
+    phone = _sign_in(user, IPHONE_SAFARI)
+    row = UserSession.objects.get(user=user)
+    changelist = reverse("admin:accounts_usersession_changelist")
+    assert "Mobile Safari" in admin_client.get(changelist).content.decode()
+    response = admin_client.post(changelist, {"action": "sign_out", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(user=user).exists()
+    assert phone.get(reverse("accounts:profile")).status_code == 302
