@@ -103,6 +103,10 @@ def devices_for(user: User, *, current: str | None = None) -> list[Device]:
     )
 
 
+def device_owned(*, user: User, device_id: str) -> bool:
+    return any(device.id == device_id for device in devices_for(user))
+
+
 def device_revoke(*, user: User, device_id: str) -> bool:
     """End one of ``user``'s devices; False when the id names none of theirs (callers answer 404)."""
     parsed = device_id_parse(device_id)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import UserSession
 from accounts.sessions import device_name
 from accounts.tests.factories import UserFactory
+from accounts.tests.helpers import reauthenticate
 from api.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +80,23 @@ def test_the_profile_links_to_the_devices(client, user):
     assert reverse("accounts:devices") in client.get(reverse("accounts:profile")).content.decode()
 
 
+def test_signing_out_another_device_asks_for_the_password_first(user):
+    phone = _sign_in(user, IPHONE_SAFARI)
+    here = _sign_in(user)
+    url = reverse("accounts:device-sign-out", args=[_session_id(user, IPHONE_SAFARI)])
+    response = here.post(url)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert phone.get(reverse("accounts:profile")).status_code == 200
+    # allauth replays the suspended sign-out once the password is given.
+    resumed = here.post(response["Location"], {"password": PASSWORD})
+    assert resumed["Location"] == reverse("accounts:devices")
+    assert phone.get(reverse("accounts:profile")).status_code == 302
+
+
 def test_signing_out_another_browser_ends_its_session(user):
     phone = _sign_in(user, IPHONE_SAFARI)
     here = _sign_in(user)
+    reauthenticate(here)
     response = here.post(reverse("accounts:device-sign-out", args=[_session_id(user, IPHONE_SAFARI)]))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:devices")
     assert phone.get(reverse("accounts:profile")).status_code == 302
@@ -92,6 +107,7 @@ def test_signing_out_another_browser_ends_its_session(user):
 def test_signing_out_an_app_token_revokes_it(user):
     here = _sign_in(user)
     token, raw = ApiToken.issue(user=user, device="Galaxy A54")
+    reauthenticate(here)
     here.post(reverse("accounts:device-sign-out", args=[f"app-{token.pk}"]))
     assert Client().get("/api/v1/me", headers={"authorization": f"Bearer {raw}"}).status_code == 401
 
@@ -108,6 +124,7 @@ def test_someone_elses_session_or_token_is_404(user, other_user):
     here = _sign_in(user)
     stranger = _sign_in(other_user, IPHONE_SAFARI)
     token, raw = ApiToken.issue(user=other_user, device="Their phone")
+    reauthenticate(here)
     for device_id in (_session_id(other_user, IPHONE_SAFARI), f"app-{token.pk}", "session-0", "nothing-1", "app-x"):
         assert here.post(reverse("accounts:device-sign-out", args=[device_id])).status_code == 404
     assert stranger.get(reverse("accounts:profile")).status_code == 200
