@@ -49,6 +49,18 @@ class AccountAdapter(DefaultAccountAdapter):
             language_apply(response, user.language)
         return response
 
+    def get_reauthentication_methods(self, user):
+        """How a person proves it is them again before a change of mobile or e-mail (issue 17); the first is
+        where allauth sends them (accounts.views.mobile_change, ACCOUNT_REAUTHENTICATION_REQUIRED).
+
+        Today: the password (/accounts/reauthenticate/). Hook for Sanad: put first an entry whose ``url``
+        starts a Sanad sign-in with ``prompt=login`` (``max_age=0``), and when it comes back for the same
+        person record ``allauth.account.internal.flows.login.record_authentication(request, user,
+        method="socialaccount", reauthenticated=True)``, which is what ``reauthentication_required`` looks
+        for. Until then beware: allauth treats a person with no usable password as freshly reauthenticated.
+        """
+        return super().get_reauthentication_methods(user)
+
 
 def language_apply(response, language: str) -> None:
     """Make ``language`` the portal's language for this browser, the way the header switch does."""

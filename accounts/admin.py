@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import Invitation, Membership, OneTimeCode, Organisation, User
+from accounts.models import Invitation, Membership, OneTimeCode, Organisation, User, UserSession
+from accounts.sessions import sessions_end
 
 
 class MembershipInline(admin.TabularInline):
@@ -108,3 +110,40 @@ class OneTimeCodeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """For support staff helping a person who lost control of their account: where they are signed in,
+    and a way to sign those browsers out (their app tokens are under "App tokens")."""
+
+    list_display = ["user", "device", "ip_address", "created_at", "last_seen_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__national_id", "user__personal_number", "user__mobile"]
+    exclude = ["session_key"]
+    readonly_fields = ["user", "device", "user_agent", "ip_address", "created_at", "last_seen_at"]
+    actions = ["sign_out"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # Signing out is the only way to remove a row (deleting the row alone would leave the session working).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Sign out the selected sessions"), permissions=["delete"])
+    def sign_out(self, request, queryset):
+        count = sessions_end(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d session signed out.", "%(n)d sessions signed out.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+    def delete_model(self, request, obj):
+        sessions_end(UserSession.objects.filter(pk=obj.pk))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.constants import STAFF_IDLE_TIMEOUT
+from accounts.sessions import session_row_touch
 
 LAST_SEEN_KEY = "accounts.last_seen"
 # Writing the session on every request costs a database write; a minute's precision is plenty.
@@ -59,6 +60,8 @@ class MobileVerificationMiddleware:
         "accounts:mobile-change",
         "accounts:mobile-change-confirm",
         "accounts:profile",
+        # Changing the number asks for the password first (allauth's reauthentication).
+        "account_reauthenticate",
         "set_language",
         "healthz",
     )
@@ -85,3 +88,27 @@ class MobileVerificationMiddleware:
         ):
             return _login_redirect(request, reverse("accounts:verify-mobile"))
         return self.get_response(request)
+
+
+class UserSessionMiddleware:
+    """Keeps the "My devices" row of a signed-in browser up to date (accounts.sessions): its session key
+    (Django cycles it at a password change) and, at most once a minute, its last use and address.
+
+    After the view, so a key changed by the view is the one recorded. App requests (bearer tokens) have
+    their own record (api.models.ApiToken.last_used_at).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(request, "api_token", None) is None
+            and hasattr(request, "session")
+        ):
+            session_row_touch(request=request, user=user)
+        return response

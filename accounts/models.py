@@ -27,6 +27,8 @@ class User(AbstractUser):
     mobile = models.CharField(_("mobile number"), max_length=16, blank=True)
     mobile_verified = models.BooleanField(_("mobile number verified"), default=False)
     language = models.CharField(_("language of messages"), max_length=2, choices=Language.choices, default=Language.AR)
+    # When the mobile last changed: an SMS password reset to a number this fresh is refused (issue 17).
+    mobile_changed_at = models.DateTimeField(_("mobile number changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -226,3 +228,32 @@ class OneTimeCode(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} → {self.mobile}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser of a person, so they can see it on "My devices" and end it.
+
+    Django's session store cannot be searched by person; this row names the session by its key. It is
+    made at sign-in, its key follows the session when Django cycles it, ``last_seen_at`` is moved at
+    most once a minute (accounts.middleware.UserSessionMiddleware), and it is deleted with the session
+    (sign-out, revocation, a new password).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    # What the browser said it is ("Chrome on Android"), read once from the user agent at sign-in.
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last used at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.device or self.pk} ({self.user})"

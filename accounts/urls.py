@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import device_views, views
 
 app_name = "accounts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/profile/mobile/", views.mobile_change, name="mobile-change"),
     path("accounts/profile/mobile/confirm/", views.mobile_change_confirm, name="mobile-change-confirm"),
+    path("accounts/devices/", device_views.devices, name="devices"),
+    path("accounts/devices/<str:device_id>/sign-out/", device_views.device_sign_out, name="device-sign-out"),
     path("accounts/password/reset/sms/", views.password_reset_sms, name="password-reset-sms"),
     path("accounts/password/reset/sms/confirm/", views.password_reset_sms_confirm, name="password-reset-sms-confirm"),
     path("accounts/acting-for/", views.acting_for, name="acting-for"),

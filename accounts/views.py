@@ -5,6 +5,7 @@ Each view checks input with a form, calls one function from workflow.py / organi
 and renders or redirects. Organisation pages answer 404 to anyone who is not a member.
 """
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -109,7 +110,11 @@ def profile(request):
     )
 
 
+# Changing the number asks for the password again (allauth's reauthentication, at most
+# ACCOUNT_REAUTHENTICATION_TIMEOUT old): a borrowed session must not move the account's SMS (finding 1).
+# The confirmation step too, so a code asked for by the person cannot be spent by the next one at the screen.
 @login_required
+@reauthentication_required
 def mobile_change(request):
     form = MobileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,6 +131,7 @@ def mobile_change(request):
 
 
 @login_required
+@reauthentication_required
 def mobile_change_confirm(request):
     live = code_live(user=request.user, purpose=OneTimeCode.Purpose.CHANGE_MOBILE)
     form = VerifyCodeForm(request.POST or None)
@@ -152,10 +158,10 @@ def password_reset_sms(request):
             lookup_throttle(request)
             # Throttle on what was typed: we must not reveal whether it names an account (or its mobile).
             code_send_throttle(request, mobile=identifier_normalise(form.cleaned_data["identifier"])[1])
+            user = workflow.password_reset_request(identifier=form.cleaned_data["identifier"])
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            user = workflow.password_reset_request(identifier=form.cleaned_data["identifier"])
             request.session[RESET_SESSION_KEY] = user.pk if user else None
             messages.info(
                 request,

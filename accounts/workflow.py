@@ -6,20 +6,36 @@ Views, the allauth adapter, the admin and the demo loader call these; the rules 
 import secrets
 
 from axes.utils import reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.codes import CodeError, code_check, code_send
+from accounts.constants import (
+    ACCOUNT_CHANGE_EMAIL,
+    ACCOUNT_CHANGE_MOBILE,
+    ACCOUNT_CHANGE_PASSWORD,
+    ACCOUNT_CHANGE_SMS,
+    MOBILE_CHANGE_RESET_HOLD,
+)
+from accounts.devices import devices_revoke_all
 from accounts.models import OneTimeCode, User
 from accounts.selectors import user_by_identifier
+from notifications.outbox import notify
 
 MSG_NATIONAL_ID_TAKEN = _("An account with this national number already exists. Sign in, or reset your password.")
 MSG_PERSONAL_NUMBER_TAKEN = _("An account with this personal number already exists. Sign in, or reset your password.")
 MSG_MOBILE_TAKEN = _("This mobile number is already used by another account.")
+MSG_RESET_AFTER_MOBILE_CHANGE = _(
+    "The mobile number of this account was changed less than 72 hours ago, so its password cannot be reset "
+    "by SMS yet. Reset it by e-mail if the account has an e-mail address, or call the municipality's "
+    "customer service (bring your identity document to a service centre) to get your account back."
+)
 
 
 def username_new() -> str:
@@ -154,15 +170,47 @@ def mobile_change_request(*, user: User, mobile: str) -> OneTimeCode:
 
 
 def mobile_change_confirm(*, user: User, code: str) -> User:
+    """Make the proven new number the account's; the old number, if it was proven, is told (issue 17).
+
+    The time of the change is kept: an SMS password reset to a number this fresh is refused
+    (:func:`password_reset_request`), so a borrowed session cannot turn into the account.
+    """
     record = code_check(user=user, purpose=OneTimeCode.Purpose.CHANGE_MOBILE, code=code)
+    old_mobile = user.mobile if user.mobile_verified else ""
+    now = timezone.now()
     try:
         with transaction.atomic():
             mobile_release_stale(mobile=record.mobile, exclude_pk=user.pk)
-            User.objects.filter(pk=user.pk).update(mobile=record.mobile, mobile_verified=True)
+            User.objects.filter(pk=user.pk).update(mobile=record.mobile, mobile_verified=True, mobile_changed_at=now)
+            if old_mobile and old_mobile != record.mobile:
+                account_change_alert(
+                    user=user, change=ACCOUNT_CHANGE_MOBILE, mobile=old_mobile, event=f"code-{record.pk}"
+                )
     except IntegrityError:
         raise ValidationError(MSG_MOBILE_TAKEN, code="taken") from None
-    user.mobile, user.mobile_verified = record.mobile, True
+    user.mobile, user.mobile_verified, user.mobile_changed_at = record.mobile, True, now
     return user
+
+
+def mobile_recently_changed(user: User) -> bool:
+    changed = user.mobile_changed_at
+    return changed is not None and timezone.now() - changed < MOBILE_CHANGE_RESET_HOLD
+
+
+def account_change_alert(*, user: User, change: str, mobile: str | None = None, event: str = "") -> None:
+    """Tell the person by SMS that their account changed, and how to undo it (a fixed text).
+
+    ``mobile``: the number to tell (the old one, for a change of number); default the account's verified
+    number. Changes in the same minute (add an e-mail, make it the main one) send one SMS.
+    """
+    event = event or timezone.now().strftime("%Y%m%d%H%M")
+    notify(
+        text=ACCOUNT_CHANGE_SMS[change],
+        context={"url": settings.SITE_URL.rstrip("/") + reverse("account_login")},
+        recipient=user,
+        mobile=mobile,
+        dedupe_key=f"accounts:changed:{change}:{user.pk}:{event}",
+    )
 
 
 def password_reset_request(*, identifier: str) -> User | None:
@@ -174,6 +222,10 @@ def password_reset_request(*, identifier: str) -> User | None:
     user = user_by_identifier(identifier)
     if user is None or not user.mobile:
         return None
+    if mobile_recently_changed(user):
+        # Whoever changed the number may not be the person (finding 1): the reset would hand them the
+        # account. Said plainly, with the ways that remain: e-mail, or the municipality.
+        raise ValidationError(MSG_RESET_AFTER_MOBILE_CHANGE, code="mobile_recently_changed")
     code_send(user=user, purpose=OneTimeCode.Purpose.RESET_PASSWORD)
     return user
 
@@ -189,7 +241,27 @@ def password_reset_complete(*, user: User, code: str, password: str) -> User:
         fields.append("mobile_verified")
     user.save(update_fields=fields)
     _axes_reset(user)
+    account_password_reset(user=user)
     return user
+
+
+def account_password_changed(*, user: User, keep: str | None) -> int:
+    """After a password change: every other session and every app token ends (finding 2); the mobile is told.
+
+    ``keep``: the device the person changed it from (``session-<id>``), which stays signed in.
+    """
+    ended = devices_revoke_all(user=user, keep=keep)
+    account_change_alert(user=user, change=ACCOUNT_CHANGE_PASSWORD)
+    return ended
+
+
+def account_password_reset(*, user: User) -> int:
+    """After a reset (by SMS or e-mail): every session and app token ends; the mobile is told."""
+    return account_password_changed(user=user, keep=None)
+
+
+def account_email_changed(*, user: User) -> None:
+    account_change_alert(user=user, change=ACCOUNT_CHANGE_EMAIL)
 
 
 def _axes_reset(user: User) -> None:

@@ -7,6 +7,7 @@ from api import (
     applications,
     bills,
     contractor_permits,
+    devices,
     documents,
     errors,
     inbox,
@@ -32,6 +33,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/auth", tokens.auth_router)
+api.add_router("/me/devices", devices.devices_router)
 api.add_router("/me", tokens.me_router)
 api.add_router("/violations", violations.violations_router)
 api.add_router("/bills", bills.bills_router)

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    # "My devices": each signed-in browser's last use (accounts.sessions).
+    "accounts.middleware.UserSessionMiddleware",
     "portal.mfa.StaffMFAMiddleware",
     # Who is acting, for the audit trail (portal.audit); records staff views of personal data.
     "portal.audit.AuditMiddleware",
@@ -214,6 +216,11 @@ SILENCED_SYSTEM_CHECKS = ["account.W001"]
 # Failed sign-ins are counted by django-axes and sign-ups by django-ratelimit (accounts.security):
 # one counter each, so that resetting the password by SMS really lifts a lockout.
 ACCOUNT_RATE_LIMITS = {"login_failed": None, "signup": None}
+# Changing the mobile number or the e-mail addresses asks for the password again unless it was given
+# in the last five minutes (issue 17, finding 1: a borrowed session must not take the account over).
+# The password change form asks for the current password itself.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 # Staff reach the admin only with a TOTP code on top of the password (portal.mfa). With it off,
 # `check --deploy` (so `make check`) fails (portal.checks); test settings switch it off for other apps' admin tests.

@@ -2,6 +2,8 @@
 
 import re
 
+from django.urls import reverse
+
 from notifications.models import Notification
 
 
@@ -16,3 +18,9 @@ def sms_code(mobile: str) -> str:
     match = re.search(r"\b(\d{6})\b", notification.text)
     assert match, notification.text
     return match.group(1)
+
+
+def reauthenticate(client, password: str = "pass-Word-123") -> None:
+    """Give the password again (allauth's reauthentication), as a person does before changing their account."""
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, response

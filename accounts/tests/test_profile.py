@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import OneTimeCode
 from accounts.tests.factories import UserFactory
-from accounts.tests.helpers import sms_code
+from accounts.tests.helpers import reauthenticate, sms_code
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,7 @@ def test_profile_does_not_change_identity_numbers(client, user):
 
 def test_new_mobile_replaces_the_old_only_after_its_code_comes_back(client, user):
     client.force_login(user)
+    reauthenticate(client)  # issue 17: a change of number asks for the password again
     old_mobile = user.mobile
     response = client.post(reverse("accounts:mobile-change"), {"mobile": "0781234567"})
     assert response.status_code == 302
@@ -57,6 +58,7 @@ def test_new_mobile_replaces_the_old_only_after_its_code_comes_back(client, user
 def test_code_for_a_new_mobile_is_not_in_the_inbox(client, user):
     """Regression: the inbox showed the code, so anyone signed in could "prove" a number they do not hold."""
     client.force_login(user)
+    reauthenticate(client)  # issue 17: a change of number asks for the password again
     client.post(reverse("accounts:mobile-change"), {"mobile": "0781234567"})
     code = sms_code("+962781234567")
     inbox = client.get(reverse("services:inbox")).content.decode()
@@ -80,6 +82,7 @@ def test_changing_the_language_in_the_profile_changes_the_portal_language(client
 def test_new_mobile_used_by_someone_else_is_refused(client, user):
     UserFactory(mobile="+962781234567")
     client.force_login(user)
+    reauthenticate(client)  # issue 17: a change of number asks for the password again
     response = client.post(reverse("accounts:mobile-change"), {"mobile": "0781234567"})
     assert response.status_code == 200
     assert response.context["form"].errors["mobile"]
@@ -88,6 +91,7 @@ def test_new_mobile_used_by_someone_else_is_refused(client, user):
 
 def test_new_mobile_taken_while_waiting_for_the_code_is_refused(client, user):
     client.force_login(user)
+    reauthenticate(client)  # issue 17: a change of number asks for the password again
     client.post(reverse("accounts:mobile-change"), {"mobile": "0781234567"})
     code = sms_code("+962781234567")
     UserFactory(mobile="+962781234567")
@@ -100,6 +104,7 @@ def test_new_mobile_taken_while_waiting_for_the_code_is_refused(client, user):
 def test_unverified_person_can_correct_a_mistyped_mobile(client):
     user = UserFactory(unverified=True)
     client.force_login(user)
+    reauthenticate(client)  # issue 17: a change of number asks for the password again
     client.post(reverse("accounts:mobile-change"), {"mobile": "0771234567"})
     client.post(reverse("accounts:mobile-change-confirm"), {"code": sms_code("+962771234567")})
     user.refresh_from_db()

@@ -151,6 +151,7 @@ PLACEHOLDER = {
     "key": "abc-key",
     "uidb36": "1",
     "app_label": "accounts",
+    "device_id": "session-987654",
 }
 
 
@@ -304,8 +305,16 @@ def world(catalogue, no_ratelimit, settings) -> World:
     )
     stranger = UserFactory()
     other_org_member = MembershipFactory(organisation=OrganisationFactory(), role=Membership.Role.OWNER).user
+    owner_token, owner_raw = ApiToken.issue(user=owner)
+    # "My devices": the owner's app token is one of their devices (issue 17).
+    objects.update(
+        {
+            name: {"device_id": f"app-{owner_token.pk}"}
+            for name in ("accounts:device-sign-out", "api:device_detail", "api:device_delete")
+        }
+    )
     tokens = {
-        "owner": ApiToken.issue(user=owner)[1],
+        "owner": owner_raw,
         "stranger": ApiToken.issue(user=stranger)[1],
         "other_org_member": ApiToken.issue(user=other_org_member)[1],
     }
