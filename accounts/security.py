@@ -107,3 +107,10 @@ class LockoutHandler(AxesDatabaseHandler):
         limit, account_limit = settings.AXES_FAILURE_LIMIT, settings.AXES_ACCOUNT_FAILURE_LIMIT
         # account * limit // account_limit reaches limit exactly when account reaches account_limit.
         return max(pair, account * limit // account_limit)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """After a sign-in (``AXES_RESET_ON_SUCCESS``): the failures from that address only. The owner
+        signing in at home must not give an attacker elsewhere fresh tries, nor clear the account's count."""
+        _account, pair = self.filter_user_attempts(request, credentials)
+        count, _per_model = pair.delete()
+        return count

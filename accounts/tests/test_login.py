@@ -102,6 +102,15 @@ def test_five_failures_from_one_address_lock_the_account_for_that_address_only(c
     assert _login(client, "9861012345", REMOTE_ADDR="10.2.2.2").status_code == 302
 
 
+def test_the_owner_signing_in_elsewhere_does_not_give_an_attacker_fresh_tries(client):
+    UserFactory(national_id="9861012345")
+    for _ in range(4):
+        _login(client, "9861012345", "wrong", REMOTE_ADDR="10.1.1.1")
+    assert _login(Client(), "9861012345", REMOTE_ADDR="10.2.2.2").status_code == 302
+    _login(client, "9861012345", "wrong", REMOTE_ADDR="10.1.1.1")
+    assert _login(client, "9861012345", REMOTE_ADDR="10.1.1.1").status_code == 429
+
+
 def test_finding_3_one_address_cannot_lock_other_accounts(client):
     UserFactory(national_id="9861012345")
     other = UserFactory(national_id="9861054321")
