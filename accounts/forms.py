@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import identity
 from accounts.models import Membership, Organisation, User
-from accounts.security import signup_throttle
+from accounts.security import code_send_throttle, signup_throttle
 from accounts.workflow import identity_taken_errors
 from core.phones import mobile_normalise, phone_normalise
 
@@ -118,6 +118,9 @@ class SignupForm(AllauthSignupForm):
         )
         for field, error in taken.items():
             self.add_error(field, error)
+        if not self.errors:
+            # A code is about to go to this phone: counted like every code, per E.164 number.
+            code_send_throttle(allauth_context.request, mobile=cleaned["mobile"])
         return cleaned
 
     def _clean_required(self, field: str, check) -> None:

@@ -30,10 +30,9 @@ from accounts.forms import (
     RoleForm,
     VerifyCodeForm,
 )
-from accounts.identity import identifier_normalise
 from accounts.models import Invitation, Membership, OneTimeCode, Organisation, User
 from accounts.party import party_choose, party_for_request
-from accounts.security import code_send_throttle, lookup_throttle
+from accounts.security import code_send_throttle, lookup_throttle, password_reset_throttle
 from core.forms import form_add_errors
 
 RESET_SESSION_KEY = "accounts.password_reset_user"
@@ -155,9 +154,7 @@ def password_reset_sms(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lookup_throttle(request)
-            # Throttle on what was typed: we must not reveal whether it names an account (or its mobile).
-            code_send_throttle(request, mobile=identifier_normalise(form.cleaned_data["identifier"])[1])
+            password_reset_throttle(request, identifier=form.cleaned_data["identifier"])
             user = workflow.password_reset_request(identifier=form.cleaned_data["identifier"])
         except ValidationError as error:
             form_add_errors(form, error)

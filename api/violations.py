@@ -21,7 +21,7 @@ from violations import selectors as violation_selectors
 from violations import workflow as violation_workflow
 from violations.constants import InquiryKind
 from violations.forms import LicenceInquiryForm, VehicleInquiryForm
-from violations.ratelimits import inquiry_limited
+from violations.ratelimits import inquiry_failed, inquiry_refused
 
 violations_router = Router(tags=["violations"])
 
@@ -69,15 +69,14 @@ def _vehicle_subject(request, payload: schemas.VehicleInquiryIn, party: Party) -
     if not form.is_valid():
         raise form_error(form)
     data = form.cleaned_data
-    if inquiry_limited(
-        request,
-        subject=violation_selectors.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"]),
-    ):
+    subject = violation_selectors.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
+    if inquiry_refused(request, subject=subject):
         raise Ratelimited
     vehicle = violation_workflow.vehicle_inquire(
         user=request.user, organisation=party.organisation, ip=client_ip(request), **data
     )
     if vehicle is None:
+        inquiry_failed(request, subject=subject)
         # The same words whether the plate is unknown or the registration number is wrong.
         raise ApiError(404, "no_match", _(NO_VEHICLE))
     return {"kind": InquiryKind.VEHICLE, "id": vehicle.pk}
@@ -88,7 +87,8 @@ def _licence_subject(request, payload: schemas.LicenceInquiryIn, party: Party) -
     if not form.is_valid():
         raise form_error(form)
     data = form.cleaned_data
-    if inquiry_limited(request, subject=violation_selectors.licence_subject(number=data["licence_number"])):
+    subject = violation_selectors.licence_subject(number=data["licence_number"])
+    if inquiry_refused(request, subject=subject):
         raise Ratelimited
     licence = violation_workflow.licence_inquire(
         user=request.user,
@@ -99,6 +99,7 @@ def _licence_subject(request, payload: schemas.LicenceInquiryIn, party: Party) -
         category=data["category"],
     )
     if licence is None:
+        inquiry_failed(request, subject=subject)
         raise ApiError(404, "no_match", _(NO_LICENCE))
     return {"kind": InquiryKind.LICENCE, "id": licence.pk}
 

@@ -4,20 +4,99 @@
 counter is incremented even when one is already over, so a blocked client keeps paying.
 """
 
+import ipaddress
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 Key = str | Callable
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(text: str) -> IPAddress | None:
+    """One hop as a proxy writes it: ``1.2.3.4``, ``1.2.3.4:5678``, ``2001:db8::1``, ``[2001:db8::1]:443``."""
+    text = text.strip().strip('"')
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]  # IPv4 with a port
+    try:
+        address = ipaddress.ip_address(text.partition("%")[0])
+    except ValueError:
+        return None
+    # An IPv4 client seen by a dual-stack socket is the same client as over IPv4.
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+@lru_cache(maxsize=8)
+def trusted_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    """``TRUSTED_PROXIES`` as networks; a bare address is a /32 (or /128). ValueError names a bad entry."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or network (CIDR)") from None
+    return tuple(networks)
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from, as rate limits, lockouts and the audit trail see it."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from, as rate limits, lockouts and the audit trail see it.
+
+    With no proxy configured (the default) it is ``REMOTE_ADDR``. Behind proxies it is read from
+    ``X-Forwarded-For``, which every proxy appends its peer to, and which the client may have filled
+    with anything before that:
+
+    - ``TRUSTED_PROXIES`` (addresses or networks): when ``REMOTE_ADDR`` is one of them, the right-most
+      address of the header that is not a trusted proxy. A request from any other address is answered
+      by its ``REMOTE_ADDR``: its header is never read (anyone can write one).
+    - ``TRUSTED_PROXY_COUNT`` (n): the portal is reachable only through n proxies, so the n-th address
+      from the right of the header is the client; with fewer addresses than that, ``REMOTE_ADDR``.
+
+    An empty ``REMOTE_ADDR`` (a Unix socket: the peer is a process on this machine) counts as a
+    trusted proxy when one is configured. Not django-ipware: it reads the header without asking
+    whether ``REMOTE_ADDR`` is a trusted proxy, and matches proxies inside the header instead.
+    """
+    meta = request.META
+    remote = _address(meta.get("REMOTE_ADDR") or "")
+    networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    count = settings.TRUSTED_PROXY_COUNT
+    if not networks and not count:
+        return str(remote) if remote else None
+    hops = (meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")
+    if networks:
+        if remote is not None and not any(remote in network for network in networks):
+            return str(remote)
+        client = remote
+        for hop in reversed(hops):
+            address = _address(hop)
+            if address is None:
+                break  # not an address: keep the nearest one we could read
+            client = address
+            if not any(address in network for network in networks):
+                break
+        return str(client) if client else None
+    client = _address(hops[-count]) if len(hops) >= count else None
+    client = client or remote
+    return str(client) if client else None
+
+
+def ratelimit_ip(request) -> str:
+    """``RATELIMIT_IP_META_KEY``: django-ratelimit's "ip" key is :func:`client_ip`, which must name one."""
+    address = client_ip(request)
+    if address is None:
+        raise ImproperlyConfigured(
+            "No client address: REMOTE_ADDR is empty (a Unix socket?). Set TRUSTED_PROXIES or TRUSTED_PROXY_COUNT."
+        )
+    return address
 
 
 def setting_rate(name: str, default: str) -> Callable:
@@ -41,6 +120,15 @@ def limited(request, *, group: str, rates: str | Callable | Iterable, key: Key =
         counter = group if len(rates) == 1 else f"{group}:{rate}"
         over |= is_ratelimited(request, group=counter, key=key, rate=rate, method=method, increment=True)
     return over
+
+
+def used_up(request, *, group: str, rate: str | Callable, key: Key, method=ALL) -> bool:
+    """Would :func:`limited` with this one rate refuse the next request? Looks without counting, for
+    limits that count only some outcomes (a wrong guess is counted after the look-up that found it)."""
+    if request is None:
+        return False
+    usage = get_usage(request, group=group, key=key, rate=rate, method=method, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def wants_json(request) -> bool:

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.party import party_for_request
-from core.ratelimit import limited, too_many_requests
+from core.ratelimit import client_ip, limited, too_many_requests
 from payments import selectors
 from payments.constants import BillStatus
 from payments.efawateercom import protocol
@@ -85,7 +85,7 @@ def bill_receipt(request, billing_number):
 
 
 def _biller_endpoint(request, req_type: str) -> HttpResponse:
-    remote_addr = request.META.get("REMOTE_ADDR")
+    remote_addr = client_ip(request)
     too_large = ProtocolError(Result.INVALID_XML, "body over the size limit")
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -7,7 +7,8 @@
 - Staff views: ``AuditMiddleware`` records a staff member's successful GET of an admin page about one
   record (change, history, and the apps' own per-record admin pages) and of a person's file or document.
 - Who: the signed-in person of the current request (a context variable set by the middleware); outside
-  a request (Celery, commands, eFAWATEERcom calls) the entry says "system".
+  a request (Celery, commands, eFAWATEERcom calls) the entry says "system". From where: the client's
+  address (``core.ratelimit.client_ip``, so behind the TLS proxy the client's, not the proxy's).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import post_delete, post_save, pre_save
+
+from core.ratelimit import client_ip
 
 # The request, not its user: the token API sets request.user inside the view (api.auth.TokenAuth).
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
@@ -40,10 +43,12 @@ VIEWED_FILE_URLS = {
 
 
 def _actor_fields() -> dict:
-    user = getattr(_request.get(), "user", None)
+    request = _request.get()
+    where = {"ip_address": client_ip(request) if request is not None else None}
+    user = getattr(request, "user", None)
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"actor": None, "actor_repr": SYSTEM}
-    return {"actor_id": user.pk, "actor_repr": user.get_username()[:150]}
+        return {"actor": None, "actor_repr": SYSTEM, **where}
+    return {"actor_id": user.pk, "actor_repr": user.get_username()[:150], **where}
 
 
 def _plain(value):

@@ -5,6 +5,7 @@ and ``DATABASE_URL=postgress://...`` as a database with engine "postgress". ``re
 stop start-up instead, naming the variable, so a typo is found at deploy time rather than at 3 am.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -85,3 +86,19 @@ def check_dependent(*, SMS_BACKEND, SMS_HTTP_URL):  # noqa: N803 - named after t
         raise ConfigError(
             "Configuration error: environment variable SMS_HTTP_URL must be set when SMS_BACKEND is http."
         )
+
+
+def check_proxies(*, TRUSTED_PROXIES, TRUSTED_PROXY_COUNT):  # noqa: N803 - named after the settings they check
+    """The proxies the client address is read behind (core.ratelimit.client_ip): one way, well written."""
+    if TRUSTED_PROXIES and TRUSTED_PROXY_COUNT:
+        raise ConfigError("Configuration error: set TRUSTED_PROXIES or TRUSTED_PROXY_COUNT, not both.")
+    if TRUSTED_PROXY_COUNT < 0:
+        raise ConfigError("Configuration error: environment variable TRUSTED_PROXY_COUNT must be 0 or more.")
+    for entry in TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"Configuration error: environment variable TRUSTED_PROXIES must list IP addresses or networks"
+                f" (CIDR) separated by commas; {entry!r} is neither."
+            ) from None

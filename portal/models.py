@@ -41,6 +41,8 @@ class AuditEntry(models.Model):
     # {"field": [old, new]}; secrets are masked (portal.audit.MASKED_FIELDS).
     changes = models.JSONField(_("what changed"), default=dict, blank=True)
     path = models.CharField(_("page"), max_length=300, blank=True)
+    # The client's address as core.ratelimit.client_ip reads it (behind the TLS proxy: not the proxy's).
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from portal.envcheck import ConfigError, check_dependent, check_production, read_env
+from portal.envcheck import ConfigError, check_dependent, check_production, check_proxies, read_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -192,13 +192,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-AXES_FAILURE_LIMIT = read_env(env.int, "AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-# One failure counter per account, whichever of its numbers (or way of writing it) was typed.
-AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
 # "username" is the login method allauth knows; accounts.backends resolves the number typed into it.
@@ -290,6 +283,32 @@ RATELIMIT_ENABLE = read_env(env.bool, "RATELIMIT_ENABLE", default=True)
 # With the cache down a rate limit cannot count: pages are served unthrottled (portal/cache.py logs it)
 # rather than refused. Sign-in lockouts are counted in the database (django-axes) and still apply.
 RATELIMIT_FAIL_OPEN = read_env(env.bool, "RATELIMIT_FAIL_OPEN", default=True)
+
+# --- Client address, sign-in lockouts and limits (issue 17) ------------------------------
+# Behind a TLS proxy REMOTE_ADDR is the proxy's: the client's address is read from X-Forwarded-For
+# after the proxies named here (core.ratelimit.client_ip), for lockouts, rate limits and the audit
+# trail alike. Name them (addresses or CIDR networks), or say how many there are; by default none.
+TRUSTED_PROXIES = read_env(env.list, "TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_COUNT = read_env(env.int, "TRUSTED_PROXY_COUNT", default=0)
+try:
+    check_proxies(TRUSTED_PROXIES=TRUSTED_PROXIES, TRUSTED_PROXY_COUNT=TRUSTED_PROXY_COUNT)
+except ConfigError as exc:  # pragma: no cover - exercised by subprocess tests (portal/tests/test_settings.py)
+    raise SystemExit(str(exc)) from None
+RATELIMIT_IP_META_KEY = "core.ratelimit.ratelimit_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+# Failed sign-ins (web and app token alike) lock one account from one address after
+# AXES_FAILURE_LIMIT, and the account from everywhere after AXES_ACCOUNT_FAILURE_LIMIT
+# (accounts.security.LockoutHandler); never an address alone: behind a NAT or a mobile carrier one
+# address is many people, so one attacker could lock them all.
+AXES_HANDLER = "accounts.security.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = "accounts.security.lockout_parameters"
+AXES_FAILURE_LIMIT = read_env(env.int, "AXES_FAILURE_LIMIT", default=5)
+AXES_ACCOUNT_FAILURE_LIMIT = read_env(env.int, "AXES_ACCOUNT_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_RESET_ON_SUCCESS = True
+# One failure counter per account, whichever of its numbers (or way of writing it) was typed.
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 
 # --- Security -----------------------------------------------------------------------------
 # Writes to these are in the audit trail (portal.audit) with who, when and what changed.

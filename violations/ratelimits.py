@@ -1,37 +1,103 @@
-"""Inquiry rate limits (``core.ratelimit``): per user, per IP address, and per plate or licence
-across users, so that no one can walk through plates or guess a vehicle's registration number.
-Rates come from settings at request time (tests and load tests override them).
+"""Inquiry rate limits (``core.ratelimit``), keyed so that a stranger's guesses cannot spend the
+owner's inquiry (finding 5 of issue 17). Rates come from settings at request time (tests and load
+tests override them).
+
+- Every inquiry counts per person (``VIOLATIONS_RATE_USER``) and per client address
+  (``VIOLATIONS_RATE_IP``): the person's own budget, and one address driving many accounts.
+- A wrong registration (or licence) number counts per (person, plate) (``VIOLATIONS_RATE_GUESS``):
+  a person guessing one plate is stopped, and nobody else is.
+- A wrong number also counts per plate for everyone together (``VIOLATIONS_RATE_SUBJECT``), a cap far
+  above one person's use, against guesses spread over many accounts. A person who proved the plate
+  before (an earlier inquiry or fleet entry that matched) is not held by it: they know the number, so
+  answering them tells nothing, and the owner's correct inquiry is never refused for others' guesses.
+
+Right answers spend nothing per plate. Limits are read before the look-up and a wrong guess is
+counted after it, so parallel requests of one person can overshoot a guess limit by the requests in
+flight; the per-person limit bounds that.
 """
 
-from core.ratelimit import limited, setting_rate
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.ratelimit import limited, setting_rate, used_up
+from violations.selectors import subject_proven
 
 DEFAULT_RATES = {
     "VIOLATIONS_RATE_USER": "30/h",
     "VIOLATIONS_RATE_IP": "120/h",
-    "VIOLATIONS_RATE_SUBJECT": "10/h",
+    "VIOLATIONS_RATE_GUESS": "10/h",
+    "VIOLATIONS_RATE_SUBJECT": "100/h",
     "VIOLATIONS_RATE_FLEET": "60/h",
 }
+GUESS_GROUP = "violations:guess:person"
+SUBJECT_GROUP = "violations:guess:subject"
+MSG_GUESSES = _("Too many wrong numbers were tried for this vehicle or licence. Please wait an hour and try again.")
 
 
 def _rate(name: str):
     return setting_rate(name, DEFAULT_RATES[name])
 
 
-def inquiry_limited(request, *, subject: str) -> bool:
-    """Count this inquiry against every limit; True if any is exceeded. ``subject`` is the HMAC of
-    the plate or licence number (the same value the inquiry log keeps)."""
-    checks = (
-        ("violations:inquiry:user", "user", _rate("VIOLATIONS_RATE_USER")),
-        ("violations:inquiry:ip", "ip", _rate("VIOLATIONS_RATE_IP")),
-        ("violations:inquiry:subject", lambda group, request: subject, _rate("VIOLATIONS_RATE_SUBJECT")),
-    )
+def _person_subject(subject: str):
+    return lambda group, request: f"{request.user.pk}:{subject}"
+
+
+def _subject(subject: str):
+    return lambda group, request: subject
+
+
+class Guesses:
+    """The wrong-guess counters of one request's person (``None`` request: the shell; nothing counts)."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def refused(self, subject: str) -> bool:
+        """Before a look-up of ``subject`` (the HMAC of the plate or licence number): are guesses used up?"""
+        request = self.request
+        if request is None:
+            return False
+        if used_up(request, group=GUESS_GROUP, key=_person_subject(subject), rate=_rate("VIOLATIONS_RATE_GUESS")):
+            return True
+        return used_up(
+            request, group=SUBJECT_GROUP, key=_subject(subject), rate=_rate("VIOLATIONS_RATE_SUBJECT")
+        ) and not subject_proven(user=request.user, subject=subject)
+
+    def failed(self, subject: str) -> None:
+        """After a look-up of ``subject`` that matched nothing: one wrong guess, for the person and the plate."""
+        for group, key, rate in (
+            (GUESS_GROUP, _person_subject(subject), "VIOLATIONS_RATE_GUESS"),
+            (SUBJECT_GROUP, _subject(subject), "VIOLATIONS_RATE_SUBJECT"),
+        ):
+            limited(self.request, group=group, key=key, rates=_rate(rate))
+
+    def check(self, subject: str) -> None:
+        """``refused`` as a ValidationError on the registration number (the fleet's forms and CSV lines)."""
+        if self.refused(subject):
+            raise ValidationError({"registration_number": MSG_GUESSES}, code="ratelimited")
+
+
+def inquiry_refused(request, *, subject: str) -> bool:
+    """Count this inquiry per person and per address; True if a limit is exceeded or the guesses for
+    ``subject`` are used up (then nothing is looked up). Call :func:`inquiry_failed` after a miss."""
     # Every counter is incremented, even after one is already over: a blocked client keeps paying.
-    results = [limited(request, group=group, key=key, rates=rate, method="POST") for group, key, rate in checks]
-    return any(results)
+    spent = [
+        limited(request, group=group, key=key, rates=rate, method="POST")
+        for group, key, rate in (
+            ("violations:inquiry:user", "user", _rate("VIOLATIONS_RATE_USER")),
+            ("violations:inquiry:ip", "ip", _rate("VIOLATIONS_RATE_IP")),
+        )
+    ]
+    return any(spent) or Guesses(request).refused(subject)
+
+
+def inquiry_failed(request, *, subject: str) -> None:
+    Guesses(request).failed(subject)
 
 
 def fleet_limited(request) -> bool:
-    """Adding fleet vehicles reveals whether a registration number matches: limited like inquiries."""
+    """Adding fleet vehicles reveals whether a registration number matches: limited per person and
+    address like inquiries, and each vehicle added counts its wrong guesses (``Guesses``)."""
     results = [
         limited(request, group=group, key=key, rates=_rate("VIOLATIONS_RATE_FLEET"), method="POST")
         for group, key in (("violations:fleet:user", "user"), ("violations:fleet:ip", "ip"))

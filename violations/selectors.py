@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from payments.constants import BillStatus
 from payments.models import Bill
 from violations.constants import InquiryKind, ViolationStatus, item_key_pk
-from violations.models import DrivingLicence, FleetVehicle, Vehicle, Violation
+from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
 from violations.normalise import clean_plate_part, clean_registration, ltr_isolate, subject_hash
 from violations.sources import FleetFilter, get_source
 
@@ -44,6 +44,13 @@ def plate_subject(*, plate_code: str, plate_number: str) -> str:
 
 def licence_subject(*, number: str) -> str:
     return subject_hash(InquiryKind.LICENCE, number)
+
+
+def subject_proven(*, user, subject: str) -> bool:
+    """Did ``user`` ever look up (or add to a fleet) this plate or licence with the right number?"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return InquiryLog.objects.filter(user=user, subject_hash=subject, matched=True).exists()
 
 
 # --- the statement (كشف المخالفات) ----------------------------------------------------------

@@ -20,7 +20,7 @@ from core.ratelimit import client_ip, too_many_requests
 from violations import documents, selectors, workflow
 from violations.constants import SESSION_SUBJECT, InquiryKind
 from violations.forms import FleetCsvForm, FleetFilterForm, FleetVehicleForm, LicenceInquiryForm, VehicleInquiryForm
-from violations.ratelimits import fleet_limited, inquiry_limited
+from violations.ratelimits import Guesses, fleet_limited, inquiry_failed, inquiry_refused
 from violations.sources import FleetFilter
 
 FLEET_PAGE_SIZE = 50
@@ -54,13 +54,14 @@ def inquiry_vehicle(request):
         return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
     data = form.cleaned_data
     subject = selectors.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
-    if inquiry_limited(request, subject=subject):
+    if inquiry_refused(request, subject=subject):
         return too_many_requests(request)
     party = party_for_request(request)
     vehicle = workflow.vehicle_inquire(
         user=request.user, organisation=party.organisation, ip=client_ip(request), **data
     )
     if vehicle is None:
+        inquiry_failed(request, subject=subject)
         # The same words whether the plate is unknown or the registration number is wrong.
         form.add_error(
             None,
@@ -81,7 +82,8 @@ def inquiry_licence(request):
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
     data = form.cleaned_data
-    if inquiry_limited(request, subject=selectors.licence_subject(number=data["licence_number"])):
+    subject = selectors.licence_subject(number=data["licence_number"])
+    if inquiry_refused(request, subject=subject):
         return too_many_requests(request)
     party = party_for_request(request)
     licence = workflow.licence_inquire(
@@ -93,6 +95,7 @@ def inquiry_licence(request):
         category=data["category"],
     )
     if licence is None:
+        inquiry_failed(request, subject=subject)
         form.add_error(None, _("No driving licence matches these details. Check the number, centre and category."))
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
     request.session[SESSION_SUBJECT] = {"kind": InquiryKind.LICENCE, "id": licence.pk}
@@ -260,6 +263,7 @@ def fleet_vehicles(request):
                         user=request.user,
                         ip=client_ip(request),
                         data=csv_form.cleaned_data["file"].read(),
+                        guesses=Guesses(request),
                     )
                 except ValidationError as exc:
                     csv_form.add_error("file", exc)
@@ -268,7 +272,11 @@ def fleet_vehicles(request):
             if add_form.is_valid():
                 try:
                     vehicle = workflow.fleet_vehicle_add(
-                        organisation=organisation, user=request.user, ip=client_ip(request), **add_form.cleaned_data
+                        organisation=organisation,
+                        user=request.user,
+                        ip=client_ip(request),
+                        guesses=Guesses(request),
+                        **add_form.cleaned_data,
                     )
                 except ValidationError as exc:
                     form_add_errors(add_form, exc)

@@ -18,6 +18,7 @@ from violations import billing
 from violations.constants import InquiryKind, ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
 from violations.normalise import clean_digits, clean_plate_part, clean_registration
+from violations.ratelimits import Guesses
 from violations.selectors import fleet_violations, licence_subject, plate_subject, subject_violations
 from violations.sources import FleetFilter, get_source
 
@@ -173,8 +174,14 @@ def fleet_vehicle_add(
     plate_number: str,
     registration_number: str,
     label: str = "",
+    guesses: Guesses | None = None,
 ) -> FleetVehicle:
+    """Add a vehicle to the fleet. With ``guesses`` (a request's), a wrong registration number counts as
+    a guess at the plate like an inquiry, and used-up guesses refuse the vehicle (ValidationError)."""
     values = _fleet_values(plate_code=plate_code, plate_number=plate_number, registration_number=registration_number)
+    subject = plate_subject(plate_code=values["plate_code"], plate_number=values["plate_number"])
+    if guesses is not None:
+        guesses.check(subject)
     try:
         with transaction.atomic():
             vehicle = FleetVehicle.objects.create(
@@ -187,14 +194,10 @@ def fleet_vehicle_add(
                 % {"plate": f"{values['plate_code']}-{values['plate_number']}"}
             }
         ) from None
-    _log(
-        user=user,
-        organisation=organisation,
-        ip=ip,
-        kind=InquiryKind.FLEET_VEHICLE,
-        subject=plate_subject(plate_code=values["plate_code"], plate_number=values["plate_number"]),
-        matched=get_source().vehicle_find(**values) is not None,
-    )
+    matched = get_source().vehicle_find(**values) is not None
+    _log(user=user, organisation=organisation, ip=ip, kind=InquiryKind.FLEET_VEHICLE, subject=subject, matched=matched)
+    if guesses is not None and not matched:
+        guesses.failed(subject)
     return vehicle
 
 
@@ -215,7 +218,9 @@ def _first_error(exc: ValidationError) -> str:
     return " ".join(m for msgs in messages.values() for m in msgs)
 
 
-def fleet_csv_import(*, organisation, user, ip: str | None = None, data: bytes) -> FleetCsvResult:
+def fleet_csv_import(
+    *, organisation, user, ip: str | None = None, data: bytes, guesses: Guesses | None = None
+) -> FleetCsvResult:
     """Add vehicles from a CSV (plate_code, plate_number, registration_number[, label]), one a line,
     an optional header line. Bad lines are reported with their number; good ones are added."""
     if len(data) > FLEET_CSV_MAX_BYTES:
@@ -255,6 +260,7 @@ def fleet_csv_import(*, organisation, user, ip: str | None = None, data: bytes) 
                     plate_number=cells[1],
                     registration_number=cells[2],
                     label=cells[3] if len(cells) == 4 else "",
+                    guesses=guesses,
                 )
             )
         except ValidationError as exc:

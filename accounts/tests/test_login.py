@@ -1,5 +1,6 @@
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import ResidentFactory, UserFactory
@@ -71,23 +72,70 @@ def test_sign_in_gives_a_new_session_key(client):
 def test_five_failures_lock_the_account_whichever_number_is_typed(client):
     user = UserFactory(national_id="9861012345", mobile="+962791234567")
     for typed in ("9861012345", "0791234567", "+962791234567", "9861012345", "00962791234567"):
-        _login(client, typed, "wrong-password", REMOTE_ADDR=f"10.0.0.{len(typed)}")
+        _login(client, typed, "wrong-password", REMOTE_ADDR="10.0.0.1")
     assert AccessAttempt.objects.filter(username=user.username).exists()
+    # Right password, same address: locked, however the number was typed.
+    response = _login(client, "9861012345", REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 429
+    assert _signed_in_as(client) is None
+
+
+def test_failures_spread_over_addresses_lock_the_account_everywhere(client, settings):
+    settings.AXES_ACCOUNT_FAILURE_LIMIT = 8
+    user = UserFactory(national_id="9861012345", mobile="+962791234567")
+    for n in range(8):
+        _login(client, ("9861012345", "0791234567")[n % 2], "wrong-password", REMOTE_ADDR=f"10.0.0.{n}")
+    assert AccessAttempt.objects.filter(username=user.username).count() == 8
     # Right password, fresh address: still locked because the account is.
     response = _login(client, "9861012345", REMOTE_ADDR="10.9.9.9")
     assert response.status_code == 429
     assert _signed_in_as(client) is None
 
 
-def test_five_failures_from_one_address_lock_that_address(client):
+def test_five_failures_from_one_address_lock_the_account_for_that_address_only(client):
     UserFactory(national_id="9861012345")
+    for _ in range(5):
+        _login(client, "9861012345", "wrong", REMOTE_ADDR="10.1.1.1")
+    assert _login(client, "9861012345", REMOTE_ADDR="10.1.1.1").status_code == 429
+    assert _signed_in_as(client) is None
+    # One attacker at one address cannot lock the owner out: from home the owner still signs in.
+    assert _login(client, "9861012345", REMOTE_ADDR="10.2.2.2").status_code == 302
+
+
+def test_the_owner_signing_in_elsewhere_does_not_give_an_attacker_fresh_tries(client):
+    UserFactory(national_id="9861012345")
+    for _ in range(4):
+        _login(client, "9861012345", "wrong", REMOTE_ADDR="10.1.1.1")
+    assert _login(Client(), "9861012345", REMOTE_ADDR="10.2.2.2").status_code == 302
+    _login(client, "9861012345", "wrong", REMOTE_ADDR="10.1.1.1")
+    assert _login(client, "9861012345", REMOTE_ADDR="10.1.1.1").status_code == 429
+
+
+def test_finding_3_one_address_cannot_lock_other_accounts(client):
+    UserFactory(national_id="9861012345")
+    other = UserFactory(national_id="9861054321")
+    for _ in range(5):
+        _login(client, "9861012345", "wrong", REMOTE_ADDR="10.1.1.1")
+    # Failures for many numbers from one address (one NAT, one mobile carrier) lock no one else either.
     for n in range(5):
         _login(client, f"98610999{n:02d}", "wrong", REMOTE_ADDR="10.1.1.1")
-    response = _login(client, "9861012345", REMOTE_ADDR="10.1.1.1")
-    assert response.status_code == 429
-    assert _signed_in_as(client) is None
-    # Another address can still sign in to the (not locked) account.
-    assert _login(client, "9861012345", REMOTE_ADDR="10.2.2.2").status_code == 302
+    response = _login(client, "9861054321", REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 302
+    assert _signed_in_as(client) == str(other.pk)
+    # ...and the account attacked is locked.
+    assert _login(Client(), "9861012345", REMOTE_ADDR="10.1.1.1").status_code == 429
+
+
+def test_behind_the_tls_proxy_lockouts_count_the_client_address_not_the_proxy(client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    UserFactory(national_id="9861012345")
+    via_proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    for _ in range(5):
+        _login(client, "9861012345", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.7", **via_proxy)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    assert _login(Client(), "9861012345", HTTP_X_FORWARDED_FOR="203.0.113.7", **via_proxy).status_code == 429
+    # The owner, through the same proxy from another address, signs in.
+    assert _login(Client(), "9861012345", HTTP_X_FORWARDED_FOR="198.51.100.9", **via_proxy).status_code == 302
 
 
 def test_lockout_page_is_translated(client):

@@ -144,7 +144,7 @@ def test_eight_digit_licence_needs_no_centre_but_older_numbers_do(user):
 
 
 def test_inquiries_are_rate_limited_like_the_website(user, vehicle, settings):
-    settings.VIOLATIONS_RATE_SUBJECT = "2/h"
+    settings.VIOLATIONS_RATE_USER = "2/h"
     client = sign_in(user)
     statuses = [post(client, "/api/v1/violations/vehicle", VEHICLE).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]

@@ -26,6 +26,8 @@ _PORTAL_VARS = (
     "SITE_URL",
     "LOG_LEVEL",
     "UPLOAD_MAX_BYTES",
+    "TRUSTED_PROXIES",
+    "TRUSTED_PROXY_COUNT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # the deploy checks rightly refuse it
 )
 

@@ -161,3 +161,41 @@ def test_the_fleet_statement_downloads_as_csv_and_pdf(member, fleet, organisatio
     assert pdf["Location"] == reverse("services:document-download", kwargs={"code": document.code})
     assert document.owner_organisation == organisation
     assert dict(document.summary)
+
+
+def test_finding_5_a_strangers_wrong_fleet_entries_do_not_block_the_owners_fleet(settings, client_for, member):
+    settings.VIOLATIONS_RATE_GUESS = "2/h"
+    VehicleFactory(plate_code="13", plate_number="45120", registration_number="8810341")
+    stranger = MembershipFactory(organisation=OrganisationFactory())
+    client = client_for(stranger.user, organisation=stranger.organisation, ip="10.0.7.1")
+    answers = []
+    for guess in ("1111111", "2222222", "3333333"):
+        response = client.post(VEHICLES, {"plate_code": "13", "plate_number": "45120", "registration_number": guess})
+        answers.append(response.status_code)
+        FleetVehicle.objects.filter(organisation=stranger.organisation).delete()
+    assert answers == [302, 302, 200]
+    assert "أرقام خاطئة كثيرة" in str(response.context["add_form"].errors["registration_number"])
+    # The owner's business adds the vehicle with its right number.
+    form = {"plate_code": "13", "plate_number": "45120", "registration_number": "8810341"}
+    assert member.post(VEHICLES, form).status_code == 302
+
+
+def test_a_fleet_csv_counts_each_wrong_registration_number_as_a_guess(settings, member, organisation):
+    settings.VIOLATIONS_RATE_SUBJECT = "1/h"
+    VehicleFactory(plate_code="13", plate_number="45120", registration_number="8810341")
+    content = b"13,45120,1111111\n13,45121,1\n"
+    member.post(VEHICLES, {"upload": "1", "file": SimpleUploadedFile("fleet.csv", content, content_type="text/csv")})
+    FleetVehicle.objects.filter(organisation=organisation).delete()
+    response = member.post(
+        VEHICLES, {"upload": "1", "file": SimpleUploadedFile("fleet.csv", content, content_type="text/csv")}
+    )
+    assert [line for line, _reason in response.context["csv_result"].errors] == [1, 2]
+
+
+def test_used_up_guesses_are_refused_in_arabic(settings, member):
+    settings.VIOLATIONS_RATE_GUESS = "1/h"
+    form = {"plate_code": "13", "plate_number": "45120", "registration_number": "1"}
+    member.post(VEHICLES, form)
+    FleetVehicle.objects.all().delete()
+    response = member.post(VEHICLES, form, HTTP_ACCEPT_LANGUAGE="ar")
+    assert "جُرِّبت أرقام خاطئة كثيرة" in response.content.decode()

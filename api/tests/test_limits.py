@@ -1,0 +1,49 @@
+"""Lockouts and inquiry limits through the app API: keyed as on the website (issue 17, findings 3 and 5)."""
+
+import pytest
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+from api.tests.test_api import PASSWORD, VEHICLE, post, sign_in
+from violations.tests.factories import VehicleFactory
+
+pytestmark = pytest.mark.django_db
+TOKEN = "/api/v1/auth/token"
+
+
+def _token(client, user, password=PASSWORD):
+    return post(client, TOKEN, {"identifier": user.national_id, "password": password, "device": "phone"})
+
+
+def test_finding_3_one_address_cannot_lock_other_accounts_through_the_api():
+    attacked, other = UserFactory(), UserFactory()
+    client = Client(REMOTE_ADDR="10.3.3.3")
+    codes = [_token(client, attacked, "wrong").json()["code"] for _ in range(5)]
+    assert codes == ["bad_credentials"] * 4 + ["locked_out"]
+    response = _token(client, other)
+    assert response.status_code == 200 and "token" in response.json()
+    # The account attacked is locked from that address, right password or not...
+    assert _token(client, attacked).json()["code"] == "locked_out"
+    # ...and its owner, elsewhere, still signs in.
+    assert _token(Client(REMOTE_ADDR="10.4.4.4"), attacked).status_code == 200
+
+
+def test_the_website_and_the_api_share_one_lockout(client):
+    user = UserFactory()
+    for _ in range(3):
+        client.post("/accounts/login/", {"login": user.national_id, "password": "wrong"}, REMOTE_ADDR="10.5.5.5")
+    api = Client(REMOTE_ADDR="10.5.5.5")
+    assert [_token(api, user, "wrong").json()["code"] for _ in range(2)] == ["bad_credentials", "locked_out"]
+
+
+def test_finding_5_a_strangers_wrong_guesses_do_not_block_the_owners_inquiry_through_the_api():
+    VehicleFactory(plate_code="10", plate_number="79210", registration_number="4412345")
+    stranger = sign_in(UserFactory())
+    answers = [
+        post(stranger, "/api/v1/violations/vehicle", {**VEHICLE, "registration_number": f"99{i:02d}"}).status_code
+        for i in range(12)
+    ]
+    assert answers == [404] * 10 + [429] * 2
+    owner = sign_in(UserFactory())
+    response = post(owner, "/api/v1/violations/vehicle", VEHICLE)
+    assert response.status_code == 200, response.content
