@@ -21,7 +21,9 @@ def test_weak_point_amman2025_is_refused_as_a_password(client):
         validate_password("Amman2025", user=UserFactory())
 
 
-@pytest.mark.parametrize("password", ["Amman2025", "amman@2025!", "Jordan#1999", "GAMportal1", "عمان2025", "ammanjordan"])
+@pytest.mark.parametrize(
+    "password", ["Amman2025", "amman@2025!", "Jordan#1999", "GAMportal1", "عمان2025", "ammanjordan"]
+)
 def test_the_city_and_portal_words_with_digits_and_symbols_are_refused(password):
     with pytest.raises(ValidationError) as caught:
         PortalWordsValidator().validate(password)
