@@ -10,7 +10,7 @@ WORKDIR /app
 COPY requirements.txt ./
 RUN python -m venv /venv && /venv/bin/pip install -r requirements.txt
 COPY package.json package-lock.json ./
-# Front-end packages from the npm registry (Bootstrap); the test-only ones (axe-core) stay out.
+# Front-end packages from the npm registry (Bootstrap, the ALTCHA widget); the test-only ones (axe-core) stay out.
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY . .
 RUN find . -path ./node_modules -prune -o -name django.po -print \

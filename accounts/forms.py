@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import identity
 from accounts.models import Membership, Organisation, User
+from accounts.passwords import password_similarity_check
 from accounts.security import code_send_throttle, signup_throttle
 from accounts.workflow import identity_taken_errors
 from core.phones import mobile_normalise, phone_normalise
@@ -97,6 +98,13 @@ class SignupForm(AllauthSignupForm):
 
     def clean_mobile(self):
         return mobile_normalise(self.cleaned_data["mobile"])
+
+    def clean_password1(self):
+        # The fields above are cleaned already (field_order): the password must not resemble them.
+        password = self.cleaned_data.get("password1", "")
+        fields = ("national_id", "personal_number", "mobile", "full_name_ar", "full_name_en")
+        password_similarity_check(password, **{name: self.cleaned_data.get(name, "") for name in fields})
+        return password
 
     def clean(self):
         signup_throttle(allauth_context.request)

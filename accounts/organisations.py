@@ -24,11 +24,14 @@ Role = Membership.Role
 MSG_ESTABLISHMENT_TAKEN = _("An organisation with this national establishment number is already registered.")
 MSG_LAST_OWNER = _("An organisation must keep at least one owner. Make someone else an owner first.")
 
+# Fixed texts only (issue 17, finding 7): an organisation's name and a person's name are typed by other
+# users, and an SMS from the GAM sender must not carry their words (a link, a "call this number") to a
+# phone. The portal page, behind the person's sign-in, shows who invited them and for what.
 _INVITE_SMS = _(
-    "Amman e-Services: {inviter} invited you to act for {organisation}. "
-    "Sign in and open My organisations to accept or decline."
+    "Amman e-Services: you are invited to act for an organisation on the portal. "
+    "Sign in and open My organisations to see the invitation, then accept or decline."
 )
-_REMOVED_SMS = _("Amman e-Services: you no longer act for {organisation}.")
+_REMOVED_SMS = _("Amman e-Services: you no longer act for one of your organisations. Sign in to see My organisations.")
 
 
 def can_manage(membership: Membership | None) -> bool:
@@ -119,7 +122,6 @@ def invitation_create(*, organisation: Organisation, by: User, identifier: str, 
             invitation = Invitation.objects.create(organisation=organisation, user=invitee, role=role, invited_by=by)
             notify(
                 text=_INVITE_SMS,
-                context={"inviter": by.display_name, "organisation": organisation.name_ar},
                 recipient=invitee,
                 dedupe_key=f"accounts:invitation:{invitation.pk}",
             )
@@ -214,7 +216,6 @@ def membership_remove(*, membership_id: int, organisation: Organisation, by: Use
         if removed_user.pk != by.pk:
             notify(
                 text=_REMOVED_SMS,
-                context={"organisation": organisation.name_ar},
                 recipient=removed_user,
                 dedupe_key=f"accounts:membership-removed:{removed_pk}",
             )

@@ -159,8 +159,8 @@ def _renewal_out(request, renewal: RenewalRequest) -> dict:
 def renewal_create(request, payload: RenewalIn):
     """The permit (matched again, as in the look-up), the year, the reason and the mobile for the SMS.
 
-    No verification code (captcha) is asked: the website asks one of visitors who may not be signed
-    in; the app's user is signed in with a token, and the request counts against the same per-address
+    No proof-of-work is asked: the website asks the browser of visitors who may not be signed in for
+    one; the app's user is signed in with a token, and the request counts against the same per-address
     limits as the website's look-up and submission. A year already renewed or being renewed is 409."""
     permit, outcome = _lookup(request, payload)
     if not outcome["renewable"]:
@@ -170,8 +170,8 @@ def renewal_create(request, payload: RenewalIn):
         data["phone"] = phone_local(request.user.mobile)
     if rate_limited(request, "submit"):
         raise Ratelimited
-    form = RenewalForm(data, session=None, years=outcome["years"])
-    del form.fields["captcha"]  # see the docstring: a token stands for the verification code
+    form = RenewalForm(data, years=outcome["years"])
+    del form.fields["altcha"]  # see the docstring: a token stands for the proof-of-work
     if not form.is_valid():
         raise form_error(form)
     party = api_party(request)

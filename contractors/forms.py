@@ -5,11 +5,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from contractors.captcha import captcha_check
 from contractors.inputs import identifier_normalize
 from core.digits import digits_ascii
 from core.phones import mobile_normalise
+from core.proofofwork import solution_accept
 from services.reference import reference_is_valid, reference_normalise
+
+# The challenge a renewal's proof-of-work answers (core.proofofwork): issued and checked for this form only.
+RENEWAL_POW_PURPOSE = "contractors.renewal"
 
 _DIGITS_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
 
@@ -44,7 +47,7 @@ class LookupForm(forms.Form):
 
 
 class RenewalForm(forms.Form):
-    """Step 2: what is asked, where the SMS go, and the verification code."""
+    """Step 2: what is asked, where the SMS go, and the browser's proof-of-work (no puzzle)."""
 
     period_year = forms.TypedChoiceField(label=_("Renew for the year"), coerce=int, choices=())
     reason = forms.CharField(
@@ -60,16 +63,11 @@ class RenewalForm(forms.Form):
         help_text=_("The reference number and every update are sent to it by SMS."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
     )
-    captcha = forms.CharField(
-        label=_("Verification code"),
-        max_length=12,
-        widget=forms.TextInput(attrs=_DIGITS_ATTRS),
-        help_text=_("Type the digits shown in the picture."),
-    )
+    # Filled by the ALTCHA widget (rendered by the template, not by crispy): the browser's proof-of-work.
+    altcha = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, session, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.session = session
         self.fields["period_year"].choices = [(year, str(year)) for year in years]
         if len(years) == 1:
             self.fields["period_year"].initial = years[0]
@@ -77,10 +75,14 @@ class RenewalForm(forms.Form):
     def clean_phone(self):
         return mobile_normalise(self.cleaned_data["phone"])
 
-    def clean_captcha(self):
-        if not captcha_check(session=self.session, answer=self.cleaned_data["captcha"]):
+    def clean_altcha(self):
+        if not solution_accept(payload=self.cleaned_data["altcha"], purpose=RENEWAL_POW_PURPOSE):
             raise ValidationError(
-                _("The verification code is wrong or has expired. Type the new code shown."), code="captcha"
+                _(
+                    'We could not confirm that a person is sending this request. Tick "I am not a robot", '
+                    'wait until it says "Verified", then send the request again: what you typed is kept.'
+                ),
+                code="proof_of_work",
             )
         return ""
 

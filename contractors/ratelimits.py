@@ -8,7 +8,7 @@ DEFAULT_RATES = {
     "lookup": ("5/m", "40/h"),
     "submit": ("5/m", "30/h"),
     "track": ("5/m", "40/h"),
-    "captcha": ("20/m",),
+    "challenge": ("20/m", "200/h"),
 }
 
 

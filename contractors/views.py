@@ -3,7 +3,7 @@
 The look-up answers the same way for every miss (one query, one message, one response shape), is
 rate-limited per IP on the shared cache, and hands the matched permit to the next step through the
 session, so the request form never re-checks typed values (and cannot be used to probe the register;
-it also needs the verification code).
+it also needs the browser's proof-of-work: core.proofofwork, no puzzle to read or hear).
 """
 
 from django.contrib import messages
@@ -15,8 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.party import party_for_request, user_can_access
-from contractors.captcha import captcha_new
-from contractors.forms import LookupForm, RenewalForm, TrackForm
+from contractors.forms import RENEWAL_POW_PURPOSE, LookupForm, RenewalForm, TrackForm
 from contractors.models import Permit, RenewalRequest
 from contractors.ratelimits import rate_limited
 from contractors.selectors import (
@@ -28,6 +27,7 @@ from contractors.selectors import (
 )
 from contractors.workflow import RenewalRefusedError, renewal_submit
 from core.phones import phone_local
+from core.proofofwork import challenge_new, widget_configuration_json, widget_strings_json
 from core.ratelimit import too_many_requests, wants_json
 
 LOOKUP_SESSION_KEY = "contractors_lookup"
@@ -36,9 +36,9 @@ LOOKUP_TTL_SECONDS = 30 * 60
 MAX_TRACKED = 20
 
 
-def _too_many(request):
-    """The portal's 429 page, or its JSON twin for the page's fetch() calls."""
-    if wants_json(request):
+def _too_many(request, *, json: bool = False):
+    """The portal's 429 page, or its JSON twin for the page's fetch() calls (and the widget's)."""
+    if json or wants_json(request):
         return JsonResponse(
             {"error": _("Too many attempts in a short time. Please wait a few minutes and try again.")}, status=429
         )
@@ -72,16 +72,11 @@ def _renewal_form(request, *, permit: Permit | None, data=None, years=None) -> R
     initial = {}
     if request.user.is_authenticated and request.user.mobile:
         initial["phone"] = phone_local(request.user.mobile)
-    return RenewalForm(data, session=request.session, years=years, initial=initial)
+    return RenewalForm(data, years=years, initial=initial)
 
 
 def _render_page(request, *, lookup_form, permit=None, renewal_form=None, outcome=None, status=200):
     """The one page of the service: step 1 always, step 2 once a renewable permit was found."""
-    challenge = captcha_new(session=request.session) if renewal_form is not None else None
-    if renewal_form is not None and "captcha" in renewal_form.data:
-        # The code typed last time is used up: never show it back.
-        renewal_form.data = renewal_form.data.copy()
-        renewal_form.data["captcha"] = ""
     context = {
         "lookup_form": lookup_form,
         "permit": permit,
@@ -89,7 +84,8 @@ def _render_page(request, *, lookup_form, permit=None, renewal_form=None, outcom
         # Without a permit yet, step 2 is rendered hidden and empty: renew.js fills and shows it.
         "form_for_step2": renewal_form or _renewal_form(request, permit=None, years=[]),
         "outcome": outcome,
-        "challenge": challenge,
+        "pow_strings": widget_strings_json(),
+        "pow_configuration": widget_configuration_json(),
         "template_found": {"found": True, "permit": {}, "message": ""},
         "template_miss": {"found": False, "message": lookup_miss_message()},
     }
@@ -141,10 +137,7 @@ def lookup(request):
         return _render_page(request, lookup_form=form, permit=permit, outcome=outcome)
     _lookup_store(request, permit)
     if wants_json(request):
-        challenge = captcha_new(session=request.session)
-        return JsonResponse(
-            {**outcome, "captcha": {"image": challenge.image_data_uri, "text": challenge.text_alternative}}
-        )
+        return JsonResponse(outcome)
     return redirect("contractors:renew")
 
 
@@ -175,11 +168,6 @@ def submit(request):
         _lookup_clear(request)
         return _render_page(request, lookup_form=lookup_form, permit=permit, outcome=outcome)
     form = _renewal_form(request, permit=permit, data=request.POST, years=outcome["years"])
-    if request.POST.get("new_captcha"):
-        # "New code" without JavaScript: same page, what was typed kept, a fresh code.
-        form = _renewal_form(request, permit=permit, years=outcome["years"])
-        form.initial.update({k: request.POST.get(k, "") for k in ("period_year", "reason", "phone")})
-        return _render_page(request, lookup_form=lookup_form, permit=permit, renewal_form=form, outcome=outcome)
     if rate_limited(request, "submit"):
         return _too_many(request)
     if not form.is_valid():
@@ -212,11 +200,12 @@ def submit(request):
 
 @never_cache
 @require_GET
-def captcha_refresh(request):
-    if rate_limited(request, "captcha"):
-        return _too_many(request)
-    challenge = captcha_new(session=request.session)
-    return JsonResponse({"image": challenge.image_data_uri, "text": challenge.text_alternative})
+def challenge(request):
+    """A fresh proof-of-work challenge for the request form (the ALTCHA widget fetches it). It holds no
+    answer: the browser must find it by work."""
+    if rate_limited(request, "challenge"):
+        return _too_many(request, json=True)
+    return JsonResponse(challenge_new(purpose=RENEWAL_POW_PURPOSE))
 
 
 # --- following a request -------------------------------------------------------------------------

@@ -22,3 +22,15 @@ def compact(value: str) -> str:
 def without_spaces(value: str) -> str:
     """ASCII digits with no spaces or direction marks (dashes kept: some numbers are printed with them)."""
     return _SPACES.sub("", digits_ascii(value))
+
+
+MASK = "••••"
+
+
+def masked(value: str, *, visible: int = 3) -> str:
+    """``value`` with all but its last ``visible`` characters hidden: ``7702154`` -> ``••••154``.
+
+    Always four dots, whatever the length, so the mask does not tell how long the number is.
+    """
+    value = (value or "").strip()
+    return MASK + value[-visible:] if value else ""

@@ -158,7 +158,7 @@ def mfa(request):
 # --- Demo staff ---------------------------------------------------------------------------
 # Published in the README: demo staff accounts share this authenticator secret, so a tester adds it
 # to any authenticator app once (or runs `manage.py demo_totp`). seed_demo refuses to run with DEBUG
-# off unless --force, and prints the secret only with DEBUG on.
+# off (no way around it), and prints the secret only with DEBUG on.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPAMMANDEMOSTAFF22"  # noqa: S105  # nosec B105
 
 

@@ -183,12 +183,6 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -200,8 +194,6 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
-# The issue wants "this national number / mobile is already used" said on the sign-up form.
-ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # account.W001 expects a username field on the sign-up form; people never type a username here.
@@ -338,6 +330,49 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = read_env(env.int, "SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- Anti-bot, passwords, password reset, language cookie (issue 17) ----------------------
+# ALTCHA proof-of-work on the anonymous contractor renewal (core.proofofwork). The widget comes from
+# the npm registry like Bootstrap: its CSP-friendly build (no inline styles, no blob: workers) and the
+# PBKDF2 worker file, nothing else of the package.
+STATICFILES_DIRS += [
+    ("vendor/altcha", BASE_DIR / "node_modules" / "altcha" / "dist" / "external"),
+    ("vendor/altcha-workers", BASE_DIR / "node_modules" / "altcha" / "dist" / "workers"),
+]
+# Signs the challenges; empty: a key derived from SECRET_KEY (core.proofofwork).
+ALTCHA_HMAC_KEY = read_env(env.str, "ALTCHA_HMAC_KEY", default="", file_ok=True)
+# The work asked: the answer is a counter drawn below this (PBKDF2, 1,000 iterations a try).
+ALTCHA_MAX_NUMBER = read_env(env.int, "ALTCHA_MAX_NUMBER", default=5000)
+ALTCHA_TTL_SECONDS = 600
+# Django's validators, with the person's numbers and names among the attributes a password must not
+# resemble, and the portal's own: no password made of the city's or the portal's words.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": (
+                "national_id",
+                "personal_number",
+                "mobile",
+                "full_name_ar",
+                "full_name_en",
+                "email",
+                "username",
+            )
+        },
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PortalWordsValidator"},
+]
+# The e-mail reset answers the same whether or not an account uses the address (allauth); sign-up still
+# says an e-mail is taken (allauth keeps uniqueness first when verification is optional).
+ACCOUNT_PREVENT_ENUMERATION = True
+# The language cookie: never read by the page's scripts, sent only over HTTPS in production.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 
 LOGGING = {
     "version": 1,

@@ -12,3 +12,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Other apps' admin tests sign staff in with force_login (no second factor); portal/tests/test_mfa.py
 # switches it back on; `check --deploy` fails with it off (portal.checks).
 STAFF_MFA_REQUIRED = False
+# Tests solve the contractor renewal's proof-of-work in Python (core.proofofwork): a small one.
+ALTCHA_MAX_NUMBER = 200

@@ -14,6 +14,7 @@ from accidents.constants import DOCUMENT_KIND, ClaimStatus
 from accidents.models import AccidentClaim
 from accidents.selectors import claim_items
 from accidents.workflow.common import claim_lock
+from core.digits import masked
 from core.money import money_text
 from services.documents import document_issue
 from services.workflow import application_payer_name
@@ -30,7 +31,9 @@ def claim_certificate_issue(*, claim_id: int):
             summary = [
                 (gettext("Request reference"), claim.reference),
                 (gettext("Vehicle"), claim.plate),
-                (gettext("Vehicle registration number"), claim.registration_number),
+                # Masked: the summary is public at /verify/, and the full number is the violations
+                # inquiry's secret (issue 17, finding 8). The PDF, the owner's, keeps it whole.
+                (gettext("Vehicle registration number"), masked(claim.registration_number)),
                 (gettext("Accident date"), claim.accident_date.isoformat()),
                 (gettext("Damage valued at"), f"{money_text(claim.damage_amount)} JOD"),
                 (gettext("Released on"), timezone.localtime(claim.released_at).strftime("%Y-%m-%d")),

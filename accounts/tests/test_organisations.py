@@ -65,9 +65,37 @@ def test_owner_invites_by_mobile_or_national_number_and_the_person_is_told(clien
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert (invitation.user, invitation.role, invitation.invited_by) == (invitee, Role.MANAGER, owner)
-    assert organisation.name_ar in last_sms("+962791234567").text
+    sms = last_sms("+962791234567").text
+    assert "«جهاتي»" in sms  # the organisation is named on the page, behind sign-in (finding 7)
     # Not a member until they accept.
     assert not Membership.objects.filter(user=invitee).exists()
+
+
+def test_finding_7_invitation_and_removal_sms_carry_no_text_typed_by_another_user(client):
+    """An organisation's name and the inviter's name are free text: an SMS from the GAM sender must not
+    carry them (a link, a phone number to call) to whatever number the inviter typed."""
+    bait = "اربح جائزة: https://evil.example/x اتصل 0799999999"
+    owner, organisation = _owner_with_org(organisation__name_ar=bait, organisation__name_en="Win http://evil.example")
+    owner.full_name_ar = "موظف الأمانة https://evil.example/login"
+    owner.save(update_fields=["full_name_ar"])
+    invitee = UserFactory(mobile="+962791234567", national_id="9861012345")
+    client.force_login(owner)
+
+    client.post(
+        reverse("accounts:organisation-invite", args=[organisation.pk]), {"identifier": "0791234567", "role": "member"}
+    )
+    membership = MembershipFactory(organisation=organisation, role=Role.MEMBER)
+    client.post(reverse("accounts:membership-remove", args=[organisation.pk, membership.pk]))
+
+    sent = list(Notification.objects.filter(recipient__in=[invitee, membership.user]))
+    assert len(sent) == 2
+    for notification in sent:
+        assert "evil.example" not in notification.text and "0799999999" not in notification.text
+        assert "http" not in notification.text and owner.full_name_ar not in notification.text
+    # The invited person still learns everything once signed in, on the portal's own page.
+    invitee_client = client.__class__()
+    invitee_client.force_login(invitee)
+    assert bait in invitee_client.get(reverse("accounts:organisation-list")).content.decode()
 
 
 def test_invitation_to_a_number_without_account_is_explained(client):

@@ -103,3 +103,17 @@ def test_password_can_also_be_reset_by_email(client):
     response = client.post(reverse("account_reset_password"), {"email": "layla@example.jo"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["layla@example.jo"]
+
+
+def test_weak_point_email_reset_answers_the_same_whether_or_not_the_address_is_known(client):
+    UserFactory(email="layla@example.jo")
+
+    known = client.post(reverse("account_reset_password"), {"email": "layla@example.jo"}, follow=True)
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.jo"}, follow=True)
+
+    assert known.redirect_chain == unknown.redirect_chain == [(reverse("account_reset_password_done"), 302)]
+    main = [r.content.decode().split('id="main"')[1].split("</main>")[0] for r in (known, unknown)]
+    assert main[0] == main[1]
+    assert "إن كان هناك حساب بهذا البريد الإلكتروني" in main[1]
+    # The link goes to the account's address only; the unknown address gets no link to anything.
+    assert [m.to for m in mail.outbox if "/password/reset/key/" in m.body] == [["layla@example.jo"]]

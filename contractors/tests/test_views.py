@@ -1,13 +1,9 @@
-import datetime as dt
-
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contractors.captcha import SESSION_KEY as CAPTCHA_SESSION_KEY
 from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.tests.factories import ContractorFactory, PermitFactory, RenewalRequestFactory
@@ -25,8 +21,8 @@ def _lookup(client, contractor="55501", number="8841", year="2026", **extra):
     return client.post(LOOKUP, {"contractor_number": contractor, "permit_number": number, "permit_year": year}, **extra)
 
 
-def _submit(client, captcha, **overrides):
-    data = {"period_year": "2027", "reason": "لم تنته الأعمال بعد", "phone": "0791234567", "captcha": captcha}
+def _submit(client, solution, **overrides):
+    data = {"period_year": "2027", "reason": "لم تنته الأعمال بعد", "phone": "0791234567", "altcha": solution}
     data.update(overrides)
     return client.post(SUBMIT, data)
 
@@ -34,15 +30,13 @@ def _submit(client, captcha, **overrides):
 # --- step 1: look-up --------------------------------------------------------------------------------
 
 
-def test_a_matching_lookup_shows_the_contractor_name_as_json(client, frozen, permit, captcha_answer):
+def test_a_matching_lookup_shows_the_contractor_name_as_json(client, frozen, permit):
     response = _lookup(client, **JSON)
 
     data = response.json()
     assert response.status_code == 200
     assert data["found"] and data["renewable"] and data["contractor_name"] == "شركة النشامى للمقاولات"
     assert data["permit"]["number"] == "8841" and data["years"] == [2027]
-    assert data["captcha"]["image"].startswith("data:image/png;base64,")
-    assert "Type the digits" in data["captcha"]["text"] or "اكتب" in data["captcha"]["text"]
 
 
 def test_lookup_accepts_arabic_indic_digits(client, frozen, permit):
@@ -56,7 +50,7 @@ def test_a_matching_lookup_without_javascript_shows_the_name_and_the_request_for
     assert response.redirect_chain[-1][0] == reverse("contractors:renew")
     assert "شركة النشامى للمقاولات" in page
     assert 'id="step2" aria-labelledby="step2-title" hidden' not in page
-    assert 'name="captcha"' in page and "data:image/png;base64," in page
+    assert "<altcha-widget" in page and reverse("contractors:challenge") in page
 
 
 @pytest.mark.parametrize(
@@ -112,7 +106,20 @@ def test_a_cancelled_permit_shows_the_name_and_says_it_cannot_be_renewed(client,
     data = _lookup(client, contractor="600", number="500", **JSON).json()
 
     assert data["found"] and not data["renewable"] and data["contractor_name"] == "مقاول ملغى"
-    assert "captcha" not in data and data["message"]
+    assert (
+        set(data)
+        == {
+            "found",
+            "renewable",
+            "contractor_name",
+            "contractor_number",
+            "permit",
+            "message",
+            "years",
+            "unavailable_years",
+        }
+        and data["message"]
+    )
 
 
 def test_a_permit_already_renewed_for_every_offered_year_cannot_be_asked_again(client, frozen, permit):
@@ -195,11 +202,11 @@ def test_lookup_needs_the_csrf_token(frozen, permit):
 # --- step 2: request ----------------------------------------------------------------------------------
 
 
-def test_submitting_with_the_code_files_the_request_and_sends_an_sms(client, frozen, permit, captcha_answer):
+def test_submitting_with_a_solved_challenge_files_the_request_and_sends_an_sms(client, frozen, permit, pow_solution):
     _lookup(client)
     client.get(reverse("contractors:renew"))
 
-    response = _submit(client, captcha_answer)
+    response = _submit(client, pow_solution(client))
 
     renewal = RenewalRequest.objects.get()
     assert response.status_code == 302
@@ -210,83 +217,48 @@ def test_submitting_with_the_code_files_the_request_and_sends_an_sms(client, fro
     assert renewal.reference in detail
 
 
-def test_a_wrong_code_files_nothing_and_keeps_what_was_typed(client, frozen, permit, captcha_answer):
-    _lookup(client)
-    client.get(reverse("contractors:renew"))
-
-    response = _submit(client, "11111", reason="سبب مكتوب")
-
-    assert response.status_code == 200 and not RenewalRequest.objects.exists()
-    page = response.content.decode()
-    assert "سبب مكتوب" in page and 'value="0791234567"' in page
-    assert 'aria-invalid="true"' in page
-
-
-def test_a_code_already_used_is_refused(client, frozen, permit, captcha_answer):
-    _lookup(client)
-    client.get(reverse("contractors:renew"))
-    session = client.session
-    del session[CAPTCHA_SESSION_KEY]  # what checking it (right or wrong, e.g. in another tab) does
-    session.save()
-
-    response = _submit(client, captcha_answer)
-
-    assert response.status_code == 200 and not RenewalRequest.objects.exists()
-
-
-def test_an_expired_code_is_refused(client, permit, captcha_answer):
-    with time_machine.travel(dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC), tick=False) as traveller:
-        _lookup(client)
-        client.get(reverse("contractors:renew"))
-        traveller.shift(dt.timedelta(minutes=11))
-
-        response = _submit(client, captcha_answer)
-
-    assert response.status_code == 200 and not RenewalRequest.objects.exists()
-
-
-def test_submitting_is_rate_limited_so_codes_cannot_be_guessed(client, frozen, permit, captcha_answer, settings):
+def test_submitting_is_rate_limited(client, frozen, permit, pow_solution, settings):
     settings.CONTRACTORS_RATES = {"submit": ("2/m",)}
     _lookup(client)
-    for guess in ("11111", "22222"):
-        client.get(reverse("contractors:renew"))  # a fresh code each time
-        assert _submit(client, guess).status_code == 200
+    for _ in range(2):
+        assert _submit(client, "").status_code == 200
 
-    client.get(reverse("contractors:renew"))
-    response = _submit(client, captcha_answer)
+    response = _submit(client, pow_solution(client))
 
     assert response.status_code == 429 and not RenewalRequest.objects.exists()
 
 
-def test_the_captcha_picture_refresh_is_rate_limited(client, frozen, settings):
-    settings.CONTRACTORS_RATES = {"captcha": ("2/m",)}
-    url = reverse("contractors:captcha")
-    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+def test_challenges_are_rate_limited(client, frozen, settings):
+    settings.CONTRACTORS_RATES = {"challenge": ("2/m",)}
+    url = reverse("contractors:challenge")
+    responses = [client.get(url) for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert "error" in responses[-1].json()
 
 
-def test_submitting_needs_a_lookup_first(client, frozen, permit, captcha_answer):
-    response = _submit(client, captcha_answer)
+def test_submitting_needs_a_lookup_first(client, frozen, permit, pow_solution):
+    response = _submit(client, pow_solution(client))
 
     assert response.status_code == 302 and response["Location"] == reverse("contractors:renew")
     assert not RenewalRequest.objects.exists()
 
 
-def test_a_bad_phone_number_is_explained(client, frozen, permit, captcha_answer):
+def test_a_bad_phone_number_is_explained(client, frozen, permit, pow_solution):
     _lookup(client)
     client.get(reverse("contractors:renew"))
 
-    response = _submit(client, captcha_answer, phone="0612345")
+    response = _submit(client, pow_solution(client), phone="0612345")
 
     assert response.status_code == 200 and not RenewalRequest.objects.exists()
     assert "0791234567" in response.content.decode()
 
 
-def test_a_logged_in_person_sees_the_request_in_my_applications(client, frozen, permit, captcha_answer, user):
+def test_a_logged_in_person_sees_the_request_in_my_applications(client, frozen, permit, pow_solution, user):
     client.force_login(user)
     _lookup(client)
     client.get(reverse("contractors:renew"))
 
-    _submit(client, captcha_answer)
+    _submit(client, pow_solution(client))
 
     renewal = RenewalRequest.objects.get()
     assert renewal.applicant == user and not renewal.submitted_anonymously
@@ -301,19 +273,6 @@ def test_a_logged_in_persons_mobile_is_offered_before_the_look_up(client, frozen
 
     # Step 2 is hidden until renew.js shows it; it already carries the account's mobile.
     assert f'value="0{user.mobile[4:]}"' in page
-
-
-def test_the_new_code_button_keeps_what_was_typed_without_javascript(client, frozen, permit):
-    _lookup(client)
-    client.get(reverse("contractors:renew"))
-
-    response = client.post(
-        SUBMIT, {"period_year": "2027", "reason": "نص السبب", "phone": "0781112222", "new_captcha": "1"}
-    )
-
-    page = response.content.decode()
-    assert response.status_code == 200 and "نص السبب" in page and "0781112222" in page
-    assert not RenewalRequest.objects.exists()
 
 
 # --- following a request ----------------------------------------------------------------------------

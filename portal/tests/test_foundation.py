@@ -96,3 +96,11 @@ def test_every_beat_schedule_entry_names_a_registered_task(settings):
     assert settings.CELERY_BEAT_SCHEDULE
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, f"beat entry {name!r}: no task {entry['task']!r}"
+
+
+def test_weak_point_language_cookie_is_httponly_and_samesite_lax(client, settings):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert not cookie["secure"]  # DEBUG on (development, tests): plain http://127.0.0.1 must keep working

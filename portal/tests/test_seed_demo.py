@@ -42,13 +42,14 @@ def test_seed_demo_restores_the_catalogue_cards(settings):
 def test_seed_demo_refuses_with_debug_off(settings):
     settings.DEBUG = False
     before = _row_counts()
-    with pytest.raises(CommandError, match="--force"):
+    with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo")
     assert _row_counts() == before
 
 
-def test_seed_demo_runs_with_debug_off_when_forced(settings):
+def test_weak_point_seed_demo_has_no_force_way_around_debug_off(settings):
     settings.DEBUG = False
-    Service.objects.all().delete()
-    call_command("seed_demo", "--force")
-    assert Service.objects.count() == 4
+    before = _row_counts()
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--force")
+    assert _row_counts() == before

@@ -121,3 +121,9 @@ def test_http_sms_gateway_without_its_address_stops_start_up_naming_it():
 def test_development_defaults_need_no_variables():
     result = _manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_weak_point_language_cookie_is_secure_in_production():
+    shell = "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE)"
+    assert _manage("shell", "-v", "0", "-c", shell, **_production()).stdout.split() == ["True", "True", "Lax"]
+    assert _manage("shell", "-v", "0", "-c", shell).stdout.split() == ["False", "True", "Lax"]

@@ -95,7 +95,7 @@ PUBLIC = {
     "contractors:renew",
     "contractors:lookup",
     "contractors:submit",
-    "contractors:captcha",
+    "contractors:challenge",
     "contractors:track",
     "contractors:track-detail",
     "contractors:track-document",

@@ -1,6 +1,7 @@
-// Contractor permit renewal: look the permit up without reloading the page, and refresh the
-// verification code in place. Without JavaScript the same forms post normally and the server
-// renders the same page, so everything here is an enhancement.
+// Contractor permit renewal: look the permit up without reloading the page, and give the ALTCHA
+// widget (loaded just before this module) the portal's words and its proof-of-work worker. Without
+// JavaScript the look-up posts normally and the server renders the same page; sending the request
+// needs the browser's proof-of-work (core/proofofwork.py), which the page says in a <noscript>.
 (function () {
   "use strict";
 
@@ -8,7 +9,7 @@
   var result = document.getElementById("lookup-result");
   var step2 = document.getElementById("step2");
   var renewalForm = document.getElementById("renewal-form");
-  var refresh = document.getElementById("captcha-refresh");
+  var widget = document.getElementById("pow-widget");
   if (!lookupForm || !result || !step2) {
     return;
   }
@@ -26,15 +27,38 @@
     return el;
   }
 
-  function setCaptcha(captcha) {
-    if (!captcha) {
+  // The widget's labels in the page's language (from the portal's catalogue), and its PBKDF2 worker
+  // served by the portal (a same-origin file: the Content Security Policy's 'self' covers it).
+  function setUpWidget() {
+    var registry = globalThis.$altcha;
+    if (!widget || !registry) {
       return;
     }
-    document.getElementById("captcha-image").src = captcha.image;
-    document.getElementById("captcha-text").textContent = captcha.text;
-    var input = document.getElementById("id_captcha");
-    if (input) {
-      input.value = "";
+    var language = widget.getAttribute("language") || document.documentElement.lang || "ar";
+    var strings = JSON.parse(widget.dataset.strings || "{}");
+    registry.i18n.set(language, Object.assign({}, registry.i18n.get("en"), strings));
+    var workerUrl = widget.dataset.worker;
+    registry.algorithms.set("PBKDF2/SHA-256", function () {
+      return new Worker(workerUrl);
+    });
+  }
+
+  // Sending before the check is done: do the check, then send (nothing else is asked of the person).
+  function submitAfterCheck(event) {
+    if (!widget || typeof widget.getState !== "function" || widget.getState() === "verified") {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter;
+    widget.addEventListener(
+      "verified",
+      function () {
+        renewalForm.requestSubmit(submitter);
+      },
+      { once: true },
+    );
+    if (widget.getState() !== "verifying") {
+      widget.verify();
     }
   }
 
@@ -69,7 +93,6 @@
         option.textContent = String(year);
         select.appendChild(option);
       });
-      setCaptcha(data.captcha);
       step2.hidden = false;
       document.getElementById("step2-title").focus();
     } else {
@@ -110,19 +133,8 @@
       });
   });
 
-  if (refresh && renewalForm) {
-    refresh.addEventListener("click", function (event) {
-      event.preventDefault();
-      fetch(refresh.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (response) {
-          return response.ok ? response.json() : null;
-        })
-        .then(function (data) {
-          if (data) {
-            setCaptcha(data);
-            document.getElementById("id_captcha").focus();
-          }
-        });
-    });
+  setUpWidget();
+  if (renewalForm) {
+    renewalForm.addEventListener("submit", submitAfterCheck);
   }
 })();

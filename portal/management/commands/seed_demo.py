@@ -17,14 +17,16 @@ from portal.mfa import demo_devices_create
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts and demo data (idempotent). Refuses with DEBUG off unless --force."
+    help = "Create the demo accounts and demo data (idempotent). Refuses to run with DEBUG off."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="run even with DEBUG off (never on a live portal)")
-
-    def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError("DEBUG is off: seed_demo creates accounts with known passwords. Use --force to insist.")
+    def handle(self, *args, **options):
+        # No way around it (issue 17): the demo staff have a published password and authenticator secret,
+        # so on a portal with DEBUG off they would be open doors. A demo runs with DEBUG on.
+        if not settings.DEBUG:
+            raise CommandError(
+                "DEBUG is off: seed_demo creates staff with a published password and authenticator secret, "
+                "so it never runs on a production-like portal. Run the demo with DEBUG=True."
+            )
         # One transaction: a failing app leaves no half-loaded demo behind (later apps build on earlier ones).
         with transaction.atomic():
             for app_config in apps.get_app_configs():
