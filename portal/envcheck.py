@@ -85,3 +85,16 @@ def check_dependent(*, SMS_BACKEND, SMS_HTTP_URL):  # noqa: N803 - named after t
         raise ConfigError(
             "Configuration error: environment variable SMS_HTTP_URL must be set when SMS_BACKEND is http."
         )
+
+
+def check_sanad(*, SANAD_ISSUER_URL, SANAD_CLIENT_ID, SANAD_CLIENT_SECRET):  # noqa: N803 - named after the settings
+    """Sign in with Sanad needs its client id and secret once the issuer is set."""
+    if not SANAD_ISSUER_URL:
+        return
+    for name, value in (("SANAD_CLIENT_ID", SANAD_CLIENT_ID), ("SANAD_CLIENT_SECRET", SANAD_CLIENT_SECRET)):
+        if not value:
+            raise ConfigError(
+                f"Configuration error: environment variable {name} (or {name}_FILE) must be set when SANAD_ISSUER_URL is set."
+                if name == "SANAD_CLIENT_SECRET"
+                else f"Configuration error: environment variable {name} must be set when SANAD_ISSUER_URL is set."
+            )
