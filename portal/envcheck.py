@@ -87,10 +87,12 @@ def check_dependent(*, SMS_BACKEND, SMS_HTTP_URL):  # noqa: N803 - named after t
         )
 
 
-def check_sanad(*, SANAD_ISSUER_URL, SANAD_CLIENT_ID, SANAD_CLIENT_SECRET):  # noqa: N803 - named after the settings
-    """Sign in with Sanad needs its client id and secret once the issuer is set."""
+def check_sanad(*, SANAD_ISSUER_URL, SANAD_CLIENT_ID, SANAD_CLIENT_SECRET, DEBUG):  # noqa: N803 - named after the settings
+    """Sign in with Sanad needs its client id and secret once the issuer is set, and HTTPS in production."""
     if not SANAD_ISSUER_URL:
         return
+    if not DEBUG and not SANAD_ISSUER_URL.startswith("https://"):
+        raise ConfigError("Configuration error: SANAD_ISSUER_URL must be an https:// URL when DEBUG is off.")
     for name, value in (("SANAD_CLIENT_ID", SANAD_CLIENT_ID), ("SANAD_CLIENT_SECRET", SANAD_CLIENT_SECRET)):
         if not value:
             raise ConfigError(

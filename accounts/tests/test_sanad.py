@@ -1,12 +1,17 @@
 """Sign in with Sanad through django-allauth, against a real OpenID Provider (accounts/tests/sanad),
 and "a number belongs to whoever proves it" (issue 17, finding 4)."""
 
+import os
+import subprocess
+import sys
+
 import jwt
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
@@ -249,3 +254,32 @@ def test_a_proven_number_never_moves_to_a_second_prover():
         proof.identity_prove(number=HOLDER_NUMBER, signed_in_user=other)
     first.refresh_from_db()
     assert first.national_id == HOLDER_NUMBER
+
+
+def _check(**env_vars):
+    """``manage.py check`` in a fresh interpreter (settings are read once per process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANAD_", "DATABASE_", "DJANGO_ALLOW"))}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings", **env_vars)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_sanad_issuer_without_client_or_over_http_in_production_stops_start_up():
+    result = _check(SANAD_ISSUER_URL="https://sanad.example/oidc")
+    assert result.returncode != 0 and "SANAD_CLIENT_ID" in result.stderr and "Traceback" not in result.stderr
+    production = {"DEBUG": "False", "SECRET_KEY": "k" * 30 + "abcdefghij" * 3, "ALLOWED_HOSTS": "portal.example"}
+    result = _check(
+        SANAD_ISSUER_URL="http://sanad.example", SANAD_CLIENT_ID="portal", SANAD_CLIENT_SECRET="x", **production
+    )
+    assert result.returncode != 0 and "https://" in result.stderr
+    assert (
+        _check(SANAD_ISSUER_URL="https://sanad.example", SANAD_CLIENT_ID="portal", SANAD_CLIENT_SECRET="x").returncode
+        == 0
+    )
