@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base.constants import AuthAction
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
@@ -69,6 +70,13 @@ class SanadProvider(OpenIDConnectProvider):
     """
 
     oauth2_adapter_class = SanadOAuth2Adapter
+
+    def get_auth_params_from_request(self, request, action):
+        params = super().get_auth_params_from_request(request, action)
+        if action == AuthAction.REAUTHENTICATE:
+            # "Prove it is you again" (allauth's reauthentication): Sanad must ask, not reuse its session.
+            params.update(prompt="login", max_age="0")
+        return params
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         nonce = get_random_string(43)

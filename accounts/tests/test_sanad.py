@@ -283,3 +283,8 @@ def test_sanad_issuer_without_client_or_over_http_in_production_stops_start_up()
         _check(SANAD_ISSUER_URL="https://sanad.example", SANAD_CLIENT_ID="portal", SANAD_CLIENT_SECRET="x").returncode
         == 0
     )
+
+
+def test_reauthenticating_with_sanad_makes_sanad_ask_again(client, sanad):
+    started = client.post("/accounts/oidc/sanad/login/?action=reauthenticate", {"process": "login"})
+    assert "prompt=login" in started["Location"] and "max_age=0" in started["Location"]
