@@ -1,9 +1,20 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import Invitation, Membership, OneTimeCode, Organisation, User, UserSession
+from accounts.establishments import organisation_verify
+from accounts.models import (
+    Establishment,
+    IdentityProof,
+    Invitation,
+    Membership,
+    OneTimeCode,
+    Organisation,
+    User,
+    UserSession,
+)
 from accounts.sessions import sessions_end
 
 
@@ -36,9 +47,12 @@ class UserAdmin(DjangoUserAdmin):
         "personal_number",
         "mobile",
         "mobile_verified",
+        "identity_verified_at",
         "is_staff",
     ]
-    list_filter = ["is_staff", "is_superuser", "is_active", "mobile_verified", "groups"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "mobile_verified", "identity_source", "groups"]
+    # Proven by Sanad only (accounts.proof): nobody sets it by hand.
+    readonly_fields = ["identity_verified_at", "identity_source"]
     search_fields = ["username", "full_name_ar", "full_name_en", "national_id", "personal_number", "mobile", "email"]
     ordering = ["-date_joined"]
     inlines = [UserMembershipInline]
@@ -46,7 +60,17 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (
             _("Identity"),
-            {"fields": ("full_name_ar", "full_name_en", "national_id", "personal_number", "nationality")},
+            {
+                "fields": (
+                    "full_name_ar",
+                    "full_name_en",
+                    "national_id",
+                    "personal_number",
+                    "nationality",
+                    "identity_verified_at",
+                    "identity_source",
+                )
+            },
         ),
         (_("Contact"), {"fields": ("mobile", "mobile_verified", "email", "language")}),
         (
@@ -68,10 +92,60 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name_ar", "kind", "establishment_number", "phone", "created_at"]
-    list_filter = ["kind"]
+    list_display = ["name_ar", "kind", "establishment_number", "phone", "verified_at", "verification", "created_at"]
+    list_filter = ["kind", "verification"]
     search_fields = ["name_ar", "name_en", "establishment_number"]
+    readonly_fields = ["verified_at", "verified_by", "verification"]
     inlines = [MembershipInline]
+    actions = ["verify"]
+
+    @admin.action(description=_("Verify organisation (establishment number checked)"), permissions=["verify"])
+    def verify(self, request, queryset):
+        done = 0
+        for organisation in queryset.filter(verified_at__isnull=True):
+            try:
+                organisation_verify(organisation=organisation, by=request.user, source=Organisation.Verification.STAFF)
+            except ValidationError as error:
+                self.message_user(request, f"{organisation}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    def has_verify_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.verify_organisation")
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(admin.ModelAdmin):
+    """The register as imported (manage.py import_establishments): read here, loaded from the file."""
+
+    list_display = ["establishment_number", "name_ar", "updated_at"]
+    search_fields = ["establishment_number", "name_ar", "authorised_numbers"]
+
+
+@admin.register(IdentityProof)
+class IdentityProofAdmin(admin.ModelAdmin):
+    """Every proof of a number, and from whom a proven number was taken: read-only history."""
+
+    list_display = ["at", "number", "user", "source", "taken_from"]
+    list_filter = ["source"]
+    list_select_related = ["user", "taken_from"]
+    search_fields = ["number", "user__full_name_ar", "taken_from__full_name_ar"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Membership)

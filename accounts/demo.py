@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from accounts import groups
+from accounts.establishments import organisation_verify
 from accounts.groups import staff_groups_create
 from accounts.models import Membership, Organisation, User
 
@@ -77,6 +78,8 @@ def load(*, stdout):
     organisation, _ = Organisation.objects.update_or_create(
         establishment_number=ORGANISATION["establishment_number"], defaults=ORGANISATION
     )
+    # Verified, as finance staff would after checking its papers: only a verified organisation acts.
+    organisation = organisation_verify(organisation=organisation, by=None, source=Organisation.Verification.STAFF)
     Membership.objects.update_or_create(
         organisation=organisation, user=people["demo-business"], defaults={"role": Membership.Role.OWNER}
     )

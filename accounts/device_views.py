@@ -5,7 +5,6 @@ another device out asks for the password again (ASVS 3.3.4; allauth's reauthenti
 session cannot throw the person out of their own phone.
 """
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.devices import current_session_device, device_owned, device_revoke, devices_for
+from accounts.reauth import reauthentication_required
 
 
 @login_required

@@ -65,7 +65,16 @@ class MobileVerificationMiddleware:
         "set_language",
         "healthz",
     )
-    ALLOWED_PREFIXES = ("/admin/", "/api/", "/accounts/password/", "/accounts/email/", "/accounts/confirm-email/")
+    # /accounts/oidc/ and /accounts/3rdparty/: Sanad (proving one's identity needs no verified mobile).
+    ALLOWED_PREFIXES = (
+        "/admin/",
+        "/api/",
+        "/accounts/password/",
+        "/accounts/email/",
+        "/accounts/confirm-email/",
+        "/accounts/oidc/",
+        "/accounts/3rdparty/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

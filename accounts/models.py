@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import CODE_MAX_ATTEMPTS
 
 
+class IdentitySource(models.TextChoices):
+    SANAD = "sanad", _("Sanad (national digital identity)")
+
+
 class User(AbstractUser):
     """A person: citizen, resident, company member or staff.
 
@@ -29,6 +33,12 @@ class User(AbstractUser):
     language = models.CharField(_("language of messages"), max_length=2, choices=Language.choices, default=Language.AR)
     # When the mobile last changed: an SMS password reset to a number this fresh is refused (issue 17).
     mobile_changed_at = models.DateTimeField(_("mobile number changed at"), null=True, blank=True)
+    # A number typed at sign-up is a claim; it is proven only by a national identity provider (Sanad).
+    # See accounts.proof: a proven number moves to whoever proved it.
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    identity_source = models.CharField(
+        _("identity verified by"), max_length=10, choices=IdentitySource.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -59,6 +69,16 @@ class User(AbstractUser):
                 condition=models.Q(personal_number="") | ~models.Q(nationality=""),
                 name="user_personal_number_has_nationality",
             ),
+            # Verified means "this account's number was proven": a verified account always has one.
+            models.CheckConstraint(
+                condition=models.Q(identity_verified_at__isnull=True, identity_source="")
+                | (
+                    models.Q(identity_verified_at__isnull=False)
+                    & ~models.Q(identity_source="")
+                    & (~models.Q(national_id="") | ~models.Q(personal_number=""))
+                ),
+                name="user_identity_verified_has_number_and_source",
+            ),
         ]
 
     def __str__(self):
@@ -71,6 +91,15 @@ class User(AbstractUser):
     @property
     def is_jordanian(self) -> bool:
         return bool(self.national_id)
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
+
+    @property
+    def id_number(self) -> str:
+        """The national number, or the personal number of a non-Jordanian ("" when the account has none)."""
+        return self.national_id or self.personal_number
 
     @property
     def mobile_local(self) -> str:
@@ -92,18 +121,51 @@ class Organisation(models.Model):
         GOVERNMENT = "government", _("Government body")
 
     kind = models.CharField(_("kind of organisation"), max_length=30, choices=Kind.choices)
-    establishment_number = models.CharField(_("national establishment number"), max_length=20, unique=True)
+
+    class Verification(models.TextChoices):
+        STAFF = "staff", _("Checked by finance staff")
+        REGISTER = "register", _("Found in the register of establishments")
+
+    # A claim until verified: several people may claim one number, only one organisation holds it verified.
+    establishment_number = models.CharField(_("national establishment number"), max_length=20, db_index=True)
     name_ar = models.CharField(_("name in Arabic"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verification = models.CharField(_("verified through"), max_length=10, choices=Verification.choices, blank=True)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = [("verify_organisation", _("Can verify an organisation's establishment number"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment_number"],
+                condition=models.Q(verified_at__isnull=False),
+                name="organisation_verified_establishment_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verified_at__isnull=True, verification="")
+                | models.Q(verified_at__isnull=False, verification__in=["staff", "register"]),
+                name="organisation_verified_has_source",
+            ),
+        ]
 
     def __str__(self):
         return self.name_ar
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     @property
     def phone_local(self) -> str:
@@ -257,3 +319,61 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.device or self.pk} ({self.user})"
+
+
+class IdentityProof(models.Model):
+    """One proof of a person's number by the national identity provider, kept for the audit trail.
+
+    ``taken_from`` is the account that had claimed the number without proving it: it lost the number
+    to ``user`` at this moment (accounts.proof.identity_prove) and was told by SMS.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proven for"), on_delete=models.CASCADE, related_name="identity_proofs"
+    )
+    number = models.CharField(_("national or personal number"), max_length=20)
+    source = models.CharField(_("proven by"), max_length=10, choices=IdentitySource.choices)
+    subject = models.CharField(_("subject at the provider"), max_length=255, blank=True)
+    taken_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("number taken from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="numbers_lost",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity proof")
+        verbose_name_plural = _("identity proofs")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} → {self.user} ({self.get_source_display()})"
+
+
+class Establishment(models.Model):
+    """A line of the Companies Control Department's register (``manage.py import_establishments``).
+
+    ``authorised_numbers`` are the national or personal numbers of the people entitled to act for the
+    establishment (owners, partners, authorised signatories). An organisation registered on the portal
+    is verified against it when its registrant's own number is proven and listed here.
+    """
+
+    establishment_number = models.CharField(_("national establishment number"), max_length=20, unique=True)
+    name_ar = models.CharField(_("registered name"), max_length=200)
+    authorised_numbers = models.TextField(_("numbers of the people authorised to act for it"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registered establishment")
+        verbose_name_plural = _("register of establishments")
+        ordering = ["establishment_number"]
+
+    def __str__(self):
+        return f"{self.establishment_number} {self.name_ar}"
+
+    @property
+    def authorised(self) -> set[str]:
+        return set(self.authorised_numbers.split())

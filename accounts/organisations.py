@@ -10,18 +10,25 @@ An organisation always keeps at least one owner. Removing a membership takes acc
 :func:`accounts.party.party_for_request` checks the membership on every request.
 """
 
+import contextlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import establishments
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.selectors import user_by_identifier
 from notifications.outbox import notify
 
 Role = Membership.Role
 
-MSG_ESTABLISHMENT_TAKEN = _("An organisation with this national establishment number is already registered.")
+MSG_ESTABLISHMENT_TAKEN = _(
+    "An organisation with this national establishment number is already registered and verified. "
+    "Ask its owner to invite you."
+)
+MSG_ESTABLISHMENT_YOURS = _("You have already registered an organisation with this national establishment number.")
 MSG_LAST_OWNER = _("An organisation must keep at least one owner. Make someone else an owner first.")
 
 # Fixed texts only (issue 17, finding 7): an organisation's name and a person's name are typed by other
@@ -74,17 +81,28 @@ def _actor(organisation: Organisation, user: User) -> Membership:
 def organisation_create(
     *, user: User, kind: str, establishment_number: str, name_ar: str, name_en: str = "", phone: str = ""
 ) -> Organisation:
-    """Register an organisation; its creator becomes its first owner."""
-    if Organisation.objects.filter(establishment_number=establishment_number).exists():
+    """Register an organisation; its creator becomes its first owner.
+
+    The organisation is a claim until verified (accounts.establishments): an unverified claim of the
+    same number by someone else does not stop this one. It is verified at once when the register of
+    establishments lists the creator's proven number.
+    """
+    claims = Organisation.objects.filter(establishment_number=establishment_number)
+    if claims.filter(verified_at__isnull=False).exists():
         raise ValidationError({"establishment_number": [MSG_ESTABLISHMENT_TAKEN]})
-    try:
-        with transaction.atomic():
-            organisation = Organisation.objects.create(
-                kind=kind, establishment_number=establishment_number, name_ar=name_ar, name_en=name_en, phone=phone
+    if claims.filter(memberships__user=user).exists():
+        raise ValidationError({"establishment_number": [MSG_ESTABLISHMENT_YOURS]})
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            kind=kind, establishment_number=establishment_number, name_ar=name_ar, name_en=name_en, phone=phone
+        )
+        Membership.objects.create(organisation=organisation, user=user, role=Role.OWNER)
+    if establishments.register_authorises(establishment_number=establishment_number, user=user):
+        # Verified for someone else in the meantime: it stays a claim for staff to look at.
+        with contextlib.suppress(ValidationError):
+            organisation = establishments.organisation_verify(
+                organisation=organisation, by=None, source=Organisation.Verification.REGISTER
             )
-            Membership.objects.create(organisation=organisation, user=user, role=Role.OWNER)
-    except IntegrityError:
-        raise ValidationError({"establishment_number": [MSG_ESTABLISHMENT_TAKEN]}) from None
     return organisation
 
 
@@ -103,6 +121,8 @@ def invitation_create(*, organisation: Organisation, by: User, identifier: str, 
     actor = _actor(organisation, by)
     if role not in roles_grantable(actor):
         raise PermissionDenied
+    if not organisation.is_verified:
+        raise ValidationError({"identifier": [establishments.MSG_NOT_VERIFIED]})
     invitee = user_by_identifier(identifier)
     if invitee is None:
         raise ValidationError(

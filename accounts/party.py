@@ -8,8 +8,10 @@ and every member of an organisation sees what belongs to it.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from accounts.establishments import MSG_NOT_VERIFIED
 from accounts.models import Membership, Organisation, User
 
 SESSION_KEY = "acting_for_organisation_id"
@@ -34,12 +36,22 @@ def party_for_request(request) -> Party:
     user = request.user
     org_id = request.session.get(SESSION_KEY)
     if org_id:
-        membership = Membership.objects.select_related("organisation").filter(user=user, organisation_id=org_id).first()
+        membership = acting_membership(user, organisation_id=org_id)
         if membership:
             return Party(user=user, organisation=membership.organisation)
-        # Membership removed: access goes at once.
+        # Membership removed (or the organisation's verification withdrawn): access goes at once.
         request.session.pop(SESSION_KEY, None)
     return Party(user=user)
+
+
+def acting_membership(user: User, *, organisation_id: int) -> Membership | None:
+    """``user``'s membership of the organisation when they may act for it now: only a verified
+    organisation acts (issue 17, finding 4: an establishment number typed by anyone proves nothing)."""
+    return (
+        Membership.objects.select_related("organisation")
+        .filter(user=user, organisation_id=organisation_id, organisation__verified_at__isnull=False)
+        .first()
+    )
 
 
 def party_q(party: Party, *, applicant_field: str = "applicant", organisation_field: str = "organisation") -> Q:
@@ -72,7 +84,8 @@ def party_owns(party: Party, *, applicant_id: int | None, organisation_id: int |
 def party_choose(request, *, organisation_id: int | None) -> Party:
     """Act for oneself (``None``) or for one of one's organisations from now on in this session.
 
-    Raises ``Organisation.DoesNotExist`` when the person is not a member: to them it does not exist.
+    Raises ``Organisation.DoesNotExist`` when the person is not a member: to them it does not exist;
+    ``ValidationError`` (with a message to show) when the organisation is not verified yet.
     """
     if organisation_id is None:
         request.session.pop(SESSION_KEY, None)
@@ -84,5 +97,7 @@ def party_choose(request, *, organisation_id: int | None) -> Party:
     )
     if membership is None:
         raise Organisation.DoesNotExist
+    if not membership.organisation.is_verified:
+        raise ValidationError(MSG_NOT_VERIFIED, code="not_verified")
     request.session[SESSION_KEY] = membership.organisation_id
     return Party(user=request.user, organisation=membership.organisation)

@@ -5,7 +5,6 @@ Each view checks input with a form, calls one function from workflow.py / organi
 and renders or redirects. Organisation pages answer 404 to anyone who is not a member.
 """
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from accounts import organisations as org_services
 from accounts import selectors, workflow
 from accounts.adapter import language_apply
 from accounts.codes import CodeError, code_live
+from accounts.establishments import MSG_NOT_VERIFIED
 from accounts.forms import (
     InvitationForm,
     MobileForm,
@@ -32,6 +32,7 @@ from accounts.forms import (
 )
 from accounts.models import Invitation, Membership, OneTimeCode, Organisation, User
 from accounts.party import party_choose, party_for_request
+from accounts.reauth import reauthentication_required
 from accounts.security import code_send_throttle, lookup_throttle, password_reset_throttle
 from core.forms import form_add_errors
 
@@ -207,6 +208,9 @@ def acting_for(request):
             party = party_choose(request, organisation_id=int(choice))
         except (ValueError, Organisation.DoesNotExist):
             raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_safe_next(request, reverse("home")))
     messages.success(request, _("You now act for: %(party)s") % {"party": party.name})
     return redirect(_safe_next(request, reverse("home")))
 
@@ -244,11 +248,15 @@ def organisation_create(request):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            messages.success(
-                request,
+            text = (
                 _("%(name)s is registered and you are its owner. Choose it in the header to act for it.")
-                % {"name": organisation.name_ar},
+                if organisation.is_verified
+                else _(
+                    "%(name)s is registered and you are its owner. It can act, pay and invite people once "
+                    "the municipality verifies its establishment number."
+                )
             )
+            messages.success(request, text % {"name": organisation.name_ar})
             return redirect("accounts:organisation-detail", pk=organisation.pk)
     return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
 
@@ -281,7 +289,8 @@ def _render_detail(request, membership, organisation, invite_form, status=200):
             "membership": membership,
             "members": members,
             "invitations": invitations,
-            "invite_form": invite_form if org_services.can_manage(membership) else None,
+            "invite_form": invite_form if org_services.can_manage(membership) and organisation.is_verified else None,
+            "not_verified_message": MSG_NOT_VERIFIED,
             "role_choices": Membership.Role.choices,
             "acting": party_for_request(request).organisation == organisation,
         },

@@ -25,6 +25,7 @@ from accounts.constants import (
 )
 from accounts.devices import devices_revoke_all
 from accounts.models import OneTimeCode, User
+from accounts.sanad import sanad_enabled
 from accounts.selectors import user_by_identifier
 from notifications.outbox import notify
 
@@ -36,6 +37,21 @@ MSG_RESET_AFTER_MOBILE_CHANGE = _(
     "by SMS yet. Reset it by e-mail if the account has an e-mail address, or call the municipality's "
     "customer service (bring your identity document to a service centre) to get your account back."
 )
+# Issue 17, finding 4: a number typed at sign-up is only a claim, and never stops its real holder.
+MSG_NUMBER_CLAIMED_SANAD = _(
+    "An account already claims this number, but its holder has not proven it. If this is your number, "
+    "sign in with Sanad to prove it: the number then moves to you. If the account is yours, sign in to it."
+)
+MSG_NUMBER_CLAIMED = _(
+    "An account already claims this number, but its holder has not proven it. If the account is yours, sign in "
+    "to it; if this is your number and you did not open that account, please contact the municipality's "
+    "customer service."
+)
+
+
+def number_claimed_message():
+    """What sign-up says about a number another account claims without proof (README "Accounts")."""
+    return MSG_NUMBER_CLAIMED_SANAD if sanad_enabled() else MSG_NUMBER_CLAIMED
 
 
 def username_new() -> str:
@@ -56,10 +72,15 @@ def identity_taken_errors(
     """
     others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
     errors: dict[str, ValidationError] = {}
-    if national_id and others.filter(Q(national_id=national_id) | Q(personal_number=national_id)).exists():
-        errors["national_id"] = ValidationError(MSG_NATIONAL_ID_TAKEN, code="taken")
-    if personal_number and others.filter(Q(national_id=personal_number) | Q(personal_number=personal_number)).exists():
-        errors["personal_number"] = ValidationError(MSG_PERSONAL_NUMBER_TAKEN, code="taken")
+    for field, number, taken in (
+        ("national_id", national_id, MSG_NATIONAL_ID_TAKEN),
+        ("personal_number", personal_number, MSG_PERSONAL_NUMBER_TAKEN),
+    ):
+        holder = others.filter(Q(national_id=number) | Q(personal_number=number)).first() if number else None
+        if holder is not None:
+            errors[field] = ValidationError(
+                taken if holder.identity_verified else number_claimed_message(), code="taken"
+            )
     if mobile and others.filter(mobile=mobile).filter(_holds_mobile()).exists():
         errors["mobile"] = ValidationError(MSG_MOBILE_TAKEN, code="taken")
     return errors

@@ -6,8 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from accounts.models import Membership
-from accounts.party import Party, party_q
+from accounts.party import Party, acting_membership, party_q
 from api.models import ApiToken, token_hash
 from services.reference import reference_is_valid, reference_normalise
 
@@ -36,14 +35,10 @@ def api_party(request) -> Party:
     """Whom the app acts for: the token's choice, while the person is still a member."""
     token: ApiToken = request.api_token
     if token.organisation_id:
-        membership = (
-            Membership.objects.select_related("organisation")
-            .filter(user=token.user, organisation_id=token.organisation_id)
-            .first()
-        )
+        membership = acting_membership(token.user, organisation_id=token.organisation_id)
         if membership is not None:
             return Party(user=token.user, organisation=membership.organisation)
-        # Membership removed: access goes at once, and the token falls back to the person.
+        # Membership removed (or verification withdrawn): access goes at once; the token falls back to the person.
         ApiToken.objects.filter(pk=token.pk).update(organisation=None)
         token.organisation = None
     return Party(user=token.user)

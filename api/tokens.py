@@ -6,7 +6,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from accounts.establishments import MSG_NOT_VERIFIED
 from accounts.models import Membership
+from accounts.party import acting_membership
 from api import schemas
 from api.auth import api_party
 from api.common import ERRORS
@@ -93,11 +95,12 @@ def me(request):
 )
 def party_choose(request, payload: schemas.PartyIn):
     token = request.api_token
-    if (
-        payload.organisation_id is not None
-        and not Membership.objects.filter(user=request.user, organisation_id=payload.organisation_id).exists()
-    ):
-        raise Http404
+    if payload.organisation_id is not None:
+        membership = Membership.objects.filter(user=request.user, organisation_id=payload.organisation_id).first()
+        if membership is None:
+            raise Http404
+        if acting_membership(request.user, organisation_id=payload.organisation_id) is None:
+            raise ApiError(400, "organisation_not_verified", MSG_NOT_VERIFIED)
     token.organisation_id = payload.organisation_id
     token.save(update_fields=["organisation"])
     return _me(request.user, token)

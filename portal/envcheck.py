@@ -102,3 +102,18 @@ def check_proxies(*, TRUSTED_PROXIES, TRUSTED_PROXY_COUNT):  # noqa: N803 - name
                 f"Configuration error: environment variable TRUSTED_PROXIES must list IP addresses or networks"
                 f" (CIDR) separated by commas; {entry!r} is neither."
             ) from None
+
+
+def check_sanad(*, SANAD_ISSUER_URL, SANAD_CLIENT_ID, SANAD_CLIENT_SECRET, DEBUG):  # noqa: N803 - named after the settings
+    """Sign in with Sanad needs its client id and secret once the issuer is set, and HTTPS in production."""
+    if not SANAD_ISSUER_URL:
+        return
+    if not DEBUG and not SANAD_ISSUER_URL.startswith("https://"):
+        raise ConfigError("Configuration error: SANAD_ISSUER_URL must be an https:// URL when DEBUG is off.")
+    for name, value in (("SANAD_CLIENT_ID", SANAD_CLIENT_ID), ("SANAD_CLIENT_SECRET", SANAD_CLIENT_SECRET)):
+        if not value:
+            raise ConfigError(
+                f"Configuration error: environment variable {name} (or {name}_FILE) must be set when SANAD_ISSUER_URL is set."
+                if name == "SANAD_CLIENT_SECRET"
+                else f"Configuration error: environment variable {name} must be set when SANAD_ISSUER_URL is set."
+            )

@@ -10,6 +10,8 @@ Scripts come only from the portal itself: no template has an inline <script> or 
 policy keeps 'unsafe-inline' for styles (never for scripts).
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 DEFAULT_CSP = {
@@ -29,11 +31,18 @@ DEFAULT_CSP = {
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
-def content_security_policy(*, admin: bool = False) -> str:
+def content_security_policy(*, admin: bool = False, form_origin: str = "") -> str:
     policy = dict(getattr(settings, "CONTENT_SECURITY_POLICY", None) or DEFAULT_CSP)
     if admin:
         policy["style-src"] = [*policy["style-src"], "'unsafe-inline'"]
+    if form_origin:
+        policy["form-action"] = [*policy["form-action"], form_origin]
     return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 class SecurityHeadersMiddleware:
@@ -49,7 +58,13 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             admin = request.path.startswith("/admin/")
-            response["Content-Security-Policy"] = self.admin_policy if admin else self.policy
+            sanad = _origin(settings.SANAD_ISSUER_URL)
+            if sanad and not admin:
+                # The "Sign in with Sanad" form posts here and is redirected to Sanad: Chromium applies
+                # form-action to that redirect too, so Sanad's origin (and only it) is allowed.
+                response["Content-Security-Policy"] = content_security_policy(form_origin=sanad)
+            else:
+                response["Content-Security-Policy"] = self.admin_policy if admin else self.policy
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
         return response

@@ -1,3 +1,4 @@
+# Kept whole: one settings module read from the environment (STYLE.md), each section with the issue that needs it.
 """Settings for the Amman e-Services Portal, read from the environment.
 
 Every value has an embedded default that needs nothing installed (SQLite, in-process cache,
@@ -11,7 +12,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from portal.envcheck import ConfigError, check_dependent, check_production, check_proxies, read_env
+from portal.envcheck import ConfigError, check_dependent, check_production, check_proxies, check_sanad, read_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "allauth",
     "allauth.account",
+    # Sign in with Sanad (OpenID Connect); installed always so the schema never depends on the
+    # environment, offered only when SANAD_ISSUER_URL is set (accounts.sanad).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -207,6 +212,32 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None, "signup": None}
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+
+# --- Sign in with Sanad (README "Sign in with Sanad") --------------------------------------
+# Jordan's national digital identity over OpenID Connect (authorization code + PKCE, nonce, signed
+# ID token), through allauth's openid_connect provider as "sanad"; off while the issuer is unset.
+SANAD_ISSUER_URL = read_env(env.str, "SANAD_ISSUER_URL", default="", schemes=("https", "http"))
+SANAD_CLIENT_ID = read_env(env.str, "SANAD_CLIENT_ID", default="")
+SANAD_CLIENT_SECRET = read_env(env.str, "SANAD_CLIENT_SECRET", default="", file_ok=True)
+# The claim (ID token or userinfo) that carries the national number, or a resident's personal number.
+SANAD_ID_CLAIM = read_env(env.str, "SANAD_ID_CLAIM", default="national_id")
+SANAD_BUTTON_LABEL = read_env(env.str, "SANAD_BUTTON_LABEL", default="الدخول عبر سند")
+SOCIALACCOUNT_ADAPTER = "accounts.sanad.adapter.SanadAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    # allauth's own hook for a provider subclass: ours sends a nonce and checks it, and checks the ID
+    # token's signature even when it came straight from the token endpoint (accounts.sanad).
+    "openid_connect": {"provider_class": "accounts.sanad.provider.SanadProvider", "OAUTH_PKCE_ENABLED": True},
+}
+# A Sanad sign-in never finds or joins an account by e-mail: only the proven number counts.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Starting a sign-in is a POST with the CSRF token (the button is a form), never a link.
+SOCIALACCOUNT_LOGIN_ON_GET = False
 # Staff reach the admin only with a TOTP code on top of the password (portal.mfa). With it off,
 # `check --deploy` (so `make check`) fails (portal.checks); test settings switch it off for other apps' admin tests.
 STAFF_MFA_REQUIRED = read_env(env.bool, "STAFF_MFA_REQUIRED", default=True)
@@ -315,6 +346,8 @@ AUDITED_MODELS = [
     "accounts.User",
     "accounts.Organisation",
     "accounts.Membership",
+    "accounts.IdentityProof",
+    "accounts.Establishment",
     "otp_totp.TOTPDevice",
 ]
 SESSION_COOKIE_HTTPONLY = True
@@ -393,6 +426,12 @@ LOGGING = {
 
 try:
     check_dependent(SMS_BACKEND=SMS_BACKEND, SMS_HTTP_URL=SMS_HTTP_URL)
+    check_sanad(
+        SANAD_ISSUER_URL=SANAD_ISSUER_URL,
+        SANAD_CLIENT_ID=SANAD_CLIENT_ID,
+        SANAD_CLIENT_SECRET=SANAD_CLIENT_SECRET,
+        DEBUG=DEBUG,
+    )
     if not DEBUG:
         check_production(SECRET_KEY=SECRET_KEY, ALLOWED_HOSTS=ALLOWED_HOSTS)
 except ConfigError as exc:  # pragma: no cover - exercised by subprocess tests (portal/tests/test_settings.py)

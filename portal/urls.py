@@ -1,8 +1,10 @@
+from allauth.account.views import EmailView, PasswordSetView
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.reauth import passwordless_reauthentication_required
 from portal import mfa, views
 
 urlpatterns = [
@@ -12,6 +14,14 @@ urlpatterns = [
     # Before the admin's own URLs: the second-factor page lives under /admin/ (portal.mfa).
     path("admin/mfa/", mfa.mfa, name="portal-mfa"),
     path("admin/", admin.site.urls),
+    # Before allauth's own: setting a first password or changing the e-mail of an account with no password
+    # (made by a Sanad sign-in) needs a fresh Sanad sign-in, as everything else needs the password.
+    path(
+        "accounts/password/set/",
+        passwordless_reauthentication_required(PasswordSetView.as_view()),
+        name="account_set_password",
+    ),
+    path("accounts/email/", passwordless_reauthentication_required(EmailView.as_view()), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("services.urls")),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_staff_groups"),
+        ("accounts", "0004_identity_proof_and_organisation_verification"),
     ]
 
     operations = [

@@ -1,6 +1,9 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
 
 from accounts.party import party_for_request
+from accounts.sanad import PROVIDER_ID, sanad_enabled
 from accounts.selectors import memberships_for
 
 register = template.Library()
@@ -13,3 +16,14 @@ def acting_party(context):
     if request is None or not request.user.is_authenticated:
         return None
     return {"party": party_for_request(request), "memberships": list(memberships_for(request.user))}
+
+
+@register.simple_tag
+def sanad_button():
+    """Where the "Sign in with Sanad" form posts, and its label; None while Sanad is off."""
+    if not sanad_enabled():
+        return None
+    return {
+        "url": reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}),
+        "label": settings.SANAD_BUTTON_LABEL,
+    }

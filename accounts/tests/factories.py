@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Invitation, Membership, Organisation, User
+from accounts.models import IdentitySource, Invitation, Membership, Organisation, User
 
 
 def _national_id(n: int) -> str:
@@ -27,6 +27,10 @@ class UserFactory(DjangoModelFactory):
     class Params:
         staff = factory.Trait(is_staff=True)
         unverified = factory.Trait(mobile_verified=False)
+        # The number proven through Sanad (accounts.proof).
+        identity_verified = factory.Trait(
+            identity_verified_at=factory.LazyFunction(timezone.now), identity_source=IdentitySource.SANAD
+        )
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object
@@ -42,6 +46,12 @@ class OrganisationFactory(DjangoModelFactory):
     establishment_number = factory.Sequence(lambda n: f"2000{n:06d}")
     name_ar = factory.Sequence(lambda n: f"شركة تجريبية {n}")
     name_en = factory.Sequence(lambda n: f"Test Company {n}")
+    # Verified by default (finance staff checked it): only a verified organisation acts (issue 17).
+    verified_at = factory.LazyFunction(timezone.now)
+    verification = Organisation.Verification.STAFF
+
+    class Params:
+        unverified = factory.Trait(verified_at=None, verification="")
 
 
 class MembershipFactory(DjangoModelFactory):

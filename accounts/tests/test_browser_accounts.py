@@ -8,6 +8,7 @@ who accepts and switches to act for it. axe-core checks every page on the way.
 import pytest
 from django.urls import reverse
 
+from accounts.establishments import organisation_verify
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.tests.factories import UserFactory
 from accounts.tests.helpers import sms_code
@@ -98,6 +99,12 @@ def test_owner_registers_an_organisation_and_the_invited_member_acts_for_it(page
     page.locator("main form button[type=submit]").first.click()
     organisation = Organisation.objects.get(establishment_number="200123456")
     page.wait_for_url(_url(page, "accounts:organisation-detail", organisation.pk))
+    # Issue 17: a registered organisation is a claim; it invites and acts once finance staff verify it.
+    assert "بانتظار التوثيق" in page.inner_text("main")
+    assert page.locator("form[action$='/invite/']").count() == 0
+    assert_accessible(page)
+    organisation_verify(organisation=organisation, by=None, source=Organisation.Verification.STAFF)
+    page.reload()
 
     # An invitation to a number with no account is explained, and the number stays in the field.
     page.fill("#id_identifier", "0799999999")

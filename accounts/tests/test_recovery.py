@@ -62,6 +62,23 @@ def test_finding_1_a_borrowed_session_cannot_change_the_mobile_without_the_passw
     assert not OneTimeCode.objects.filter(purpose=OneTimeCode.Purpose.CHANGE_MOBILE).exists()
 
 
+def test_finding_1_an_account_without_a_password_needs_a_fresh_sanad_sign_in_to_change_the_mobile(client, user):
+    """allauth waves a person with no password (an account made by a Sanad sign-in) through its password
+    check: such a person is sent to Sanad again before the mobile, the e-mail or a first password changes."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    client.force_login(user)  # a session, but no recent sign-in recorded
+    for url in (reverse("accounts:mobile-change"), reverse("account_set_password"), reverse("account_email")):
+        response = client.post(url, {"mobile": "0781234567", "password1": "x", "password2": "x", "email": "a@b.jo"})
+        assert response.status_code == 403, url
+        # The page that sends the person to Sanad again (action=reauthenticate), once Sanad is configured.
+        assert "accounts/reauthenticate_sanad.html" in [t.name for t in response.templates]
+    assert not OneTimeCode.objects.filter(purpose=OneTimeCode.Purpose.CHANGE_MOBILE).exists()
+    assert not Notification.objects.filter(mobile="+962781234567").exists()
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
 def test_mobile_change_goes_on_after_the_password_is_given_again(client, user):
     client.force_login(user)
     response = client.post(reverse("accounts:mobile-change"), {"mobile": "0781234567"})

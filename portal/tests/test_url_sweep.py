@@ -86,6 +86,16 @@ PUBLIC = {
     "account_confirm_login_code",
     "accounts:password-reset-sms",
     "accounts:password-reset-sms-confirm",
+    # Sign in with Sanad (accounts.sanad): 404 while Sanad is off; its error pages; allauth's old
+    # /accounts/social/… addresses, which only redirect to the new ones.
+    "openid_connect_login",
+    "openid_connect_callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+    "unnamed accounts/social/login/cancelled/",
+    "unnamed accounts/social/login/error/",
+    "unnamed accounts/social/signup/",
+    "unnamed accounts/social/connections/",
     "services:card",
     "services:verify-start",
     "services:verify",
@@ -130,6 +140,8 @@ NOT_OWNED = {
     "performance:dashboard-csv": "staff figures, not anyone's object",
     "account_confirm_email": "a signed e-mail confirmation key",
     "account_reset_password_from_key": "a signed password-reset key",
+    "openid_connect_login": "the identity provider's name (sanad), not anyone's object",
+    "openid_connect_callback": "the identity provider's name (sanad), not anyone's object",
 }
 
 # A value of the right shape for each parameter, used where no real object is needed.
@@ -152,6 +164,7 @@ PLACEHOLDER = {
     "uidb36": "1",
     "app_label": "accounts",
     "device_id": "session-987654",
+    "provider_id": "sanad",
 }
 
 
