@@ -10,6 +10,8 @@ from portal import mfa, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says: the portal's icon, not a 404 in every log.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Before the admin's own URLs: the second-factor page lives under /admin/ (portal.mfa).
     path("admin/mfa/", mfa.mfa, name="portal-mfa"),

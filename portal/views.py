@@ -5,9 +5,10 @@ from django import db
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -84,3 +85,10 @@ def server_error(request):
         response.status_code = 503
         response["Retry-After"] = "30"
     return response
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the portal's icon (its hashed name in
+    production, looked up when asked, not at import), not a 404 in every log."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -104,3 +104,11 @@ def test_weak_point_language_cookie_is_httponly_and_samesite_lax(client, setting
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie.value == "en" and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert not cookie["secure"]  # DEBUG on (development, tests): plain http://127.0.0.1 must keep working
+
+
+def test_every_page_has_a_description_and_the_favicon_is_no_404(client):
+    """Issue 18, item 13: /favicon.ico was 404 on every page and pages had no meta description."""
+    page = client.get("/").content.decode()
+    assert '<meta name="description" content="' in page and 'rel="icon"' in page
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith(".svg")

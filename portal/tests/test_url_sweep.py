@@ -70,6 +70,7 @@ def routes() -> list[Route]:
 PUBLIC = {
     "home",
     "healthz",
+    "favicon",
     "set_language",
     "admin:login",
     "admin:logout",  # signed out already: sent to the admin index, which asks to sign in
