@@ -44,3 +44,31 @@ def test_simulator_refuses_a_mistyped_number(simulator):
 def test_simulator_stops_when_the_bill_is_unknown(simulator):
     with pytest.raises(CommandError, match="401"):
         simulator("1000326480166", "--service-type", "TrafficViolations")
+
+
+def test_simulator_says_what_to_do_when_the_portal_uses_other_keys(simulator, efawateercom, tmp_path):
+    """Issue 18, item 14: its errors say what to do when the portal it talks to uses other keys."""
+    from payments.efawateercom import keys
+
+    stranger = tmp_path / "stranger.pem"
+    stranger.write_bytes(keys.private_pem(keys.generate_private_key()))
+    bill = BillFactory()
+    with pytest.raises(CommandError, match="EFAWATEERCOM_PEER_PUBLIC_KEY") as refused:
+        simulator(bill.billing_number, "--peer-key", str(stranger))
+    assert "--peer-key" in str(refused.value)
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.OPEN
+
+
+def test_simulator_says_what_to_do_when_the_portal_has_another_biller_code(settings):
+    from payments.efawateercom import protocol
+    from payments.management.commands.efawateercom_pay import Command
+
+    settings.EFAWATEERCOM_BILLER_CODE = "117"
+    with pytest.raises(CommandError, match="EFAWATEERCOM_BILLER_CODE.*biller 117"):
+        Command()._advise(protocol.Result.INVALID_SENDER_OR_RECEIVER)
+
+
+def test_simulator_says_how_to_reach_the_portal(simulator):
+    with pytest.raises(CommandError, match="cannot reach the portal"):
+        simulator("1000326480166", "--url", "http://127.0.0.1:9")

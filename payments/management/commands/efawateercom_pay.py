@@ -18,6 +18,26 @@ from payments.billing_numbers import billing_number_is_valid, billing_number_nor
 from payments.efawateercom import keys, protocol
 from payments.efawateercom.peer import Peer, new_trx
 
+# What to do when the portal refuses the simulator itself (not the payment): the portal runs with other
+# keys or another biller or sender code than this command.
+ADVICE = {
+    protocol.Result.INVALID_SIGNATURE: (
+        "the portal does not accept this command's signature: it checks eFAWATEERcom's messages with "
+        "EFAWATEERCOM_PEER_PUBLIC_KEY. Run the command with the same settings as the portal, or pass "
+        "--peer-key with the private key that matches that public key (and --biller-public-key with the "
+        "public key of the portal's EFAWATEERCOM_BILLER_PRIVATE_KEY)."
+    ),
+    protocol.Result.SIGNATURE_MISSING: "the message reached the portal without its signature; check --url.",
+    protocol.Result.INVALID_SENDER_OR_RECEIVER: (
+        "the portal expects another biller or sender code: run the command with the portal's "
+        "EFAWATEERCOM_BILLER_CODE and EFAWATEERCOM_SENDER_CODE (this command used biller {biller}, sender {sender})."
+    ),
+    protocol.Result.BILL_NOT_FOUND: (
+        "the portal knows no bill with this e-payment number: copy it from the bill's page (the violations "
+        "statement shows one per violation and one for all)."
+    ),
+}
+
 
 def post(url: str, path: str, raw: bytes, timeout: float = 30.0) -> tuple[int, bytes]:
     parts = urlsplit(url)
@@ -71,12 +91,18 @@ class Command(BaseCommand):
         response = None
         for service_type in types:
             _guid, raw = peer.bill_pull(billing_number=number, service_type=service_type, soap=options["soap"])
-            status, body = post(url, protocol.BILL_PULL_PATH, raw)
+            try:
+                status, body = post(url, protocol.BILL_PULL_PATH, raw)
+            except OSError as exc:
+                raise CommandError(
+                    f"cannot reach the portal at {url} ({exc}): start it (make run) or pass --url"
+                ) from None
             response = self._show("BILPULRQ -> BILPULRS", status, body, peer)
             if response is None or response.code != protocol.Result.UNKNOWN_SERVICE_TYPE:
                 break
         if response is None:
-            raise CommandError("the bill pull was not answered with a readable message")
+            raise CommandError(f"the bill pull was not answered with a readable message: is {url} the portal?")
+        self._advise(response.code)
 
         due = None
         if response.code == protocol.Result.SUCCESS:
@@ -107,14 +133,23 @@ class Command(BaseCommand):
         )
         status, body = post(url, protocol.PAYMENT_NOTIFICATION_PATH, raw)
         notification = self._show(f"BLRPMTNTFRQ -> BLRPMTNTFRS (JOEBPPSTrx {trx})", status, body, peer)
-        if notification is None or notification.code != protocol.Result.SUCCESS:
-            raise CommandError("the payment notification was refused")
+        if notification is None:
+            raise CommandError("the payment notification was not answered with a readable message")
+        self._advise(notification.code)
+        if notification.code != protocol.Result.SUCCESS:
+            raise CommandError(f"the payment notification was refused: result {notification.code}")
         for row in protocol.children(protocol.child(notification.body, "Transactions"), "TrxInf"):
             self.stdout.write(
                 f"  JOEBPPSTrx {protocol.text(row, 'JOEBPPSTrx')}: result {protocol.text(row, 'Result', 'ErrorCode')}"
                 f" ({protocol.text(row, 'Result', 'ErrorDesc')})"
             )
         self.stdout.write(self.style.SUCCESS(f"paid {amount:.3f} JOD on {number} with JOEBPPSTrx {trx}"))
+
+    def _advise(self, code: int) -> None:
+        advice = ADVICE.get(code)
+        if advice:
+            sender, biller = settings.EFAWATEERCOM_SENDER_CODE, settings.EFAWATEERCOM_BILLER_CODE
+            raise CommandError(f"result {code}: " + advice.format(biller=biller, sender=sender))
 
     def _show(self, title: str, status: int, body: bytes, peer: Peer):
         self.stdout.write(self.style.MIGRATE_HEADING(f"{title}: HTTP {status}"))
