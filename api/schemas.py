@@ -12,7 +12,13 @@ class Error(Schema):
 
 
 class LoginIn(Schema):
-    identifier: str = Field(..., min_length=1, max_length=40, description="National, personal or mobile number")
+    identifier: str = Field(
+        ...,
+        min_length=1,
+        max_length=40,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="National, personal or mobile number",
+    )
     password: str = Field(..., min_length=1, max_length=200)
     device: str = Field("", max_length=100, description="A name for this device, shown to the user and staff")
 

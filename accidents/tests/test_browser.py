@@ -81,13 +81,13 @@ def files(tmp_path):
     return {"sketch": str(sketch), "letter": str(letter), "not_a_sketch": str(not_a_sketch)}
 
 
-def _submit_claim(page, files, *, registration, report, insurer=None, policy=""):
+def _submit_claim(page, files, *, registration, report, insurer=None, policy="", plate=("10", "79210")):
     """The citizen fills the submission screen (step 4) as a person would, in Arabic."""
     page.goto(page.live_server_url + "/accidents/new/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.get_by_role("heading", level=1).inner_text() == "طلب كف طلب عن حادث سير"
-    page.get_by_label("الرمز").fill("10")
-    page.get_by_label("رقم المركبة").fill("79210")
+    page.get_by_label("الرمز").fill(plate[0])
+    page.get_by_label("رقم المركبة").fill(plate[1])
     page.get_by_label("رقم تسجيل المركبة").fill(registration)
     page.get_by_label("مكان الحادث").fill("شارع الملكة رانيا، قرب دوار الجامعة الأردنية")
     page.get_by_label("عمود إنارة").check()
@@ -215,6 +215,7 @@ def test_active_insurance_through_the_insurer_letter_accepted_then_released(page
         page,
         files,
         registration="30551207",
+        plate=("22", "41873"),  # the vehicle the register holds with this registration number
         report="5521/2026",
         insurer="شركة التأمين الأردنية",
         policy=policy.policy_number,

@@ -47,3 +47,13 @@ def test_finding_5_a_strangers_wrong_guesses_do_not_block_the_owners_inquiry_thr
     owner = sign_in(UserFactory())
     response = post(owner, "/api/v1/violations/vehicle", VEHICLE)
     assert response.status_code == 200, response.content
+
+
+def test_an_identifier_with_a_nul_byte_is_refused_as_bad_input_not_a_server_error(client):
+    """Found by schemathesis on PostgreSQL (text cannot hold NUL): the lockout lookup crashed with a 500."""
+    response = client.post(
+        "/api/v1/auth/token",
+        {"identifier": "99910\x0000001", "password": "x", "device": "fuzz"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
