@@ -79,8 +79,8 @@ SMS_APPROVED = _(
 )
 SMS_REFUSED = _("GAM: your permit renewal request {reference} was refused. Reason: {reason}")
 SMS_ISSUED = _(
-    "GAM: permit {permit} is renewed until {until}. Download it on the portal (request {reference}); "
-    "verification code {code}."
+    "GAM: permit {permit} is renewed until {until}. Download it and the fee's financial receipt on the portal "
+    "(request {reference}); verification code {code}."
 )
 SMS_EXPIRED = _("GAM: your permit renewal {reference} was cancelled because the fee was not paid in time.")
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/<str:reference>/", views.track_detail, name="track-detail"),
     path("track/<str:reference>/permit.pdf", views.track_document, name="track-document"),
+    path("track/<str:reference>/receipt.pdf", views.track_receipt, name="track-receipt"),
 ]

@@ -29,6 +29,8 @@ from contractors.workflow import RenewalRefusedError, renewal_submit
 from core.phones import phone_local
 from core.proofofwork import challenge_new, widget_configuration_json, widget_strings_json
 from core.ratelimit import too_many_requests, wants_json
+from payments.constants import BillStatus
+from payments.receipts import receipt_for_bill
 
 LOOKUP_SESSION_KEY = "contractors_lookup"
 TRACK_SESSION_KEY = "contractors_tracked"
@@ -256,8 +258,28 @@ def track_detail(request, reference):
         form = TrackForm(initial={"reference": reference[:20]})
         return render(request, "contractors/track.html", {"form": form}, status=404)
     events = renewal.events.select_related("actor").order_by("created_at", "pk")
-    context = {"renewal": renewal, "events": events, "document": renewal.renewed_permit()}
+    receipt_available = renewal.bill is not None and renewal.bill.status == BillStatus.PAID
+    context = {
+        "renewal": renewal,
+        "events": events,
+        "document": renewal.renewed_permit(),
+        "receipt_available": receipt_available,
+    }
     return render(request, "contractors/track_detail.html", context)
+
+
+@never_cache
+@require_GET
+def track_receipt(request, reference):
+    """The financial receipt (وصل مالي) of the paid renewal fee, for whoever follows the request (often
+    without an account: the reference and the phone number prove it, as for the permit)."""
+    renewal = _followed(request, reference)
+    if renewal is None or renewal.bill is None or renewal.bill.status != BillStatus.PAID:
+        raise Http404
+    document = receipt_for_bill(bill=renewal.bill)
+    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{renewal.bill.billing_number}.pdf"'
+    return response
 
 
 @never_cache

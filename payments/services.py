@@ -492,7 +492,8 @@ def payment_mark_refund(*, payment: Payment, actor, note: str = "") -> Payment:
 
 
 PAYMENT_RECEIVED_SMS = _(
-    "Greater Amman Municipality: we received {amount} JOD for e-payment number {billing_number}. Thank you."
+    "Greater Amman Municipality: we received {amount} JOD for e-payment number {billing_number}. "
+    "Your financial receipt is on the portal, where you follow your case. Thank you."
 )
 
 

@@ -152,3 +152,23 @@ def test_an_expired_permit_is_active_again_once_renewed(frozen, staff):
 
     permit.refresh_from_db()
     assert permit.status == "active" and permit.valid_until == dt.date(2026, 12, 31)
+
+
+def test_a_paid_renewal_fee_has_its_receipt_where_the_request_is_followed(
+    client, frozen, permit, staff, django_capture_on_commit_callbacks
+):
+    """Issue 18, item 5: a paid contractor renewal fee had no receipt on its tracking page."""
+    renewal = _approved(permit, staff, phone="+962771112233")
+    detail = reverse("contractors:track-detail", kwargs={"reference": renewal.reference})
+    receipt = reverse("contractors:track-receipt", kwargs={"reference": renewal.reference})
+    client.post(reverse("contractors:track"), {"reference": renewal.reference, "phone": "0771112233"})
+    assert receipt not in client.get(detail).content.decode()
+    assert client.get(receipt).status_code == 404  # not paid yet
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_bill(renewal.bill)
+
+    assert receipt in client.get(detail).content.decode()
+    response = client.get(receipt)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    sms = Notification.objects.get(dedupe_key=f"contractors:{renewal.pk}:issued")  # to the phone on the request
+    assert "الوصل المالي" in sms.text

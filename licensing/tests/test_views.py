@@ -8,8 +8,10 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from licensing.constants import SplitStatus
 from licensing.models import SplitApplication
+from licensing.selectors import split_bill_to_pay
 from licensing.tests import factories as f
 from licensing.workflow import split_apply, split_cancel, split_inspection_book
+from payments.testing import pay_bill
 
 pytestmark = pytest.mark.django_db
 S = SplitStatus
@@ -181,3 +183,19 @@ def test_the_pages_read_in_english_too(client, world, settings):
     assert "Number of the licence to split from" in response.text
     application = split_apply(party=world.party, data=f.data(world))
     assert "3 working days" in client.get(application.get_absolute_url()).text
+
+
+def test_a_paid_fees_bill_links_its_receipt_where_the_request_is_followed(
+    client, world, staff, django_capture_on_commit_callbacks
+):
+    """Issue 18, item 5: every paid bill of every service links its financial receipt on the case's page."""
+    application = f.advance(world, staff, to="awaiting_payment")
+    bill = split_bill_to_pay(application=application)
+    page = reverse("services:application-detail", kwargs={"reference": application.reference})
+    receipt = reverse("payments:bill-receipt", kwargs={"billing_number": bill.billing_number})
+    client.force_login(world.user)
+    assert receipt not in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_bill(bill)
+    assert receipt in client.get(page).content.decode()
+    assert client.get(receipt).status_code == 302  # to the issued receipt

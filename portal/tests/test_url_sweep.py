@@ -110,6 +110,7 @@ PUBLIC = {
     "contractors:track",
     "contractors:track-detail",
     "contractors:track-document",
+    "contractors:track-receipt",
     "performance:public",
     # The mobile API's public part: its description, sign-in, and what needs no account.
     "api:api-root",
@@ -281,6 +282,7 @@ def world(catalogue, no_ratelimit, settings) -> World:
         "performance:rate": claim_released,
         "contractors:track-detail": renewal,
         "contractors:track-document": renewal,
+        "contractors:track-receipt": renewal,
         "api:application": claim_choice,
         "api:claim_detail": claim_choice,
         "api:claim_choose": claim_choice,
@@ -420,6 +422,7 @@ def _method(route: Route, client, url: str, token) -> str:
 # stranger's 404 there proves less, so each is named with why.
 OWNER_ALSO_404 = {
     "contractors:track-document": "the renewed permit is issued only after staff approve and the fees are paid",
+    "contractors:track-receipt": "the fee's receipt exists only once the fee is paid",
     "api:renewal_permit_pdf": "the renewed permit is issued only after staff approve and the fees are paid",
     "api:split_licence_pdf": "the split licence is issued only after the fees are paid",
 }
