@@ -6,7 +6,6 @@ the statement is built by the same workflow function, with the same e-payment nu
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_ratelimit.exceptions import Ratelimited
 from ninja import Router
 
 from accounts.party import Party
@@ -15,13 +14,11 @@ from api.auth import api_party
 from api.common import ERRORS, PDF, pdf_response
 from api.errors import ApiError, form_error
 from core.money import money_text
-from core.ratelimit import client_ip
 from violations import documents as violation_documents
-from violations import selectors as violation_selectors
 from violations import workflow as violation_workflow
 from violations.constants import InquiryKind
 from violations.forms import LicenceInquiryForm, VehicleInquiryForm
-from violations.ratelimits import inquiry_failed, inquiry_refused
+from violations.inquiries import licence_inquiry, vehicle_inquiry
 
 violations_router = Router(tags=["violations"])
 
@@ -68,15 +65,8 @@ def _vehicle_subject(request, payload: schemas.VehicleInquiryIn, party: Party) -
     form = VehicleInquiryForm(payload.dict())
     if not form.is_valid():
         raise form_error(form)
-    data = form.cleaned_data
-    subject = violation_selectors.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
-    if inquiry_refused(request, subject=subject):
-        raise Ratelimited
-    vehicle = violation_workflow.vehicle_inquire(
-        user=request.user, organisation=party.organisation, ip=client_ip(request), **data
-    )
+    vehicle = vehicle_inquiry(request, party=party, data=form.cleaned_data)
     if vehicle is None:
-        inquiry_failed(request, subject=subject)
         # The same words whether the plate is unknown or the registration number is wrong.
         raise ApiError(404, "no_match", _(NO_VEHICLE))
     return {"kind": InquiryKind.VEHICLE, "id": vehicle.pk}
@@ -86,20 +76,8 @@ def _licence_subject(request, payload: schemas.LicenceInquiryIn, party: Party) -
     form = LicenceInquiryForm(payload.dict())
     if not form.is_valid():
         raise form_error(form)
-    data = form.cleaned_data
-    subject = violation_selectors.licence_subject(number=data["licence_number"])
-    if inquiry_refused(request, subject=subject):
-        raise Ratelimited
-    licence = violation_workflow.licence_inquire(
-        user=request.user,
-        organisation=party.organisation,
-        ip=client_ip(request),
-        number=data["licence_number"],
-        centre=data["centre"],
-        category=data["category"],
-    )
+    licence = licence_inquiry(request, party=party, data=form.cleaned_data)
     if licence is None:
-        inquiry_failed(request, subject=subject)
         raise ApiError(404, "no_match", _(NO_LICENCE))
     return {"kind": InquiryKind.LICENCE, "id": licence.pk}
 

@@ -20,7 +20,8 @@ from core.ratelimit import client_ip, too_many_requests
 from violations import documents, selectors, workflow
 from violations.constants import SESSION_SUBJECT, InquiryKind
 from violations.forms import FleetCsvForm, FleetFilterForm, FleetVehicleForm, LicenceInquiryForm, VehicleInquiryForm
-from violations.ratelimits import Guesses, fleet_limited, inquiry_failed, inquiry_refused
+from violations.inquiries import licence_inquiry, vehicle_inquiry
+from violations.ratelimits import Guesses, fleet_limited
 from violations.sources import FleetFilter
 
 FLEET_PAGE_SIZE = 50
@@ -52,16 +53,8 @@ def inquiry_vehicle(request):
     form = VehicleInquiryForm(request.POST)
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
-    data = form.cleaned_data
-    subject = selectors.plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
-    if inquiry_refused(request, subject=subject):
-        return too_many_requests(request)
-    party = party_for_request(request)
-    vehicle = workflow.vehicle_inquire(
-        user=request.user, organisation=party.organisation, ip=client_ip(request), **data
-    )
+    vehicle = vehicle_inquiry(request, party=party_for_request(request), data=form.cleaned_data)
     if vehicle is None:
-        inquiry_failed(request, subject=subject)
         # The same words whether the plate is unknown or the registration number is wrong.
         form.add_error(
             None,
@@ -81,21 +74,8 @@ def inquiry_licence(request):
     form = LicenceInquiryForm(request.POST)
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
-    data = form.cleaned_data
-    subject = selectors.licence_subject(number=data["licence_number"])
-    if inquiry_refused(request, subject=subject):
-        return too_many_requests(request)
-    party = party_for_request(request)
-    licence = workflow.licence_inquire(
-        user=request.user,
-        organisation=party.organisation,
-        ip=client_ip(request),
-        number=data["licence_number"],
-        centre=data["centre"],
-        category=data["category"],
-    )
+    licence = licence_inquiry(request, party=party_for_request(request), data=form.cleaned_data)
     if licence is None:
-        inquiry_failed(request, subject=subject)
         form.add_error(None, _("No driving licence matches these details. Check the number, centre and category."))
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
     request.session[SESSION_SUBJECT] = {"kind": InquiryKind.LICENCE, "id": licence.pk}
