@@ -61,13 +61,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context (no cookies), Arabic, phone-sized by default."""
-    context = browser.new_context(locale="ar-JO", viewport={"width": 412, "height": 915})
+    """A fresh browser context (no cookies), Arabic, on a 390 px phone; every page it loads at phone width must
+    fit the screen (no horizontal overflow: portal.testing.OverflowWatch), checked when the test ends."""
+    from portal.testing import phone_context
+
+    context = phone_context(browser)
     context.set_default_timeout(15000)
     page = context.new_page()
     page.live_server_url = live_server.url
     yield page
     context.close()
+    context.overflow.assert_none()
 
 
 @pytest.fixture

@@ -44,8 +44,12 @@ class AccountAdapter(DefaultAccountAdapter):
         A language chosen in this browser (the header switch, e.g. on the sign-in page) wins: the
         person just asked for it.
         """
+        chosen_here = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        if not chosen_here and user.language in User.Language.values:
+            # Before allauth adds "Signed in as …": the message is made in the language of the page it shows on.
+            translation.activate(user.language)
         response = super().post_login(request, user, **kwargs)
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        if not chosen_here:
             language_apply(response, user.language)
         return response
 

@@ -290,6 +290,13 @@ def _axes_reset(user: User) -> None:
     reset(username=user.get_username())
 
 
+def language_choose(*, user: User, language: str) -> None:
+    """The language the person chose with the header switch becomes their preference (pages and SMS)."""
+    if language in User.Language.values and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 def profile_update(*, user: User, full_name_ar: str, full_name_en: str, language: str) -> User:
     if language not in User.Language.values:
         raise ValidationError({"language": [_("Choose Arabic or English.")]})

@@ -13,6 +13,8 @@ policy keeps 'unsafe-inline' for styles (never for scripts).
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 DEFAULT_CSP = {
     "default-src": ["'self'"],
@@ -27,6 +29,8 @@ DEFAULT_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+
+API_PREFIX = "/api/"
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -68,3 +72,22 @@ class SecurityHeadersMiddleware:
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """The page's language: the one this browser chose (the header switch, the profile, or signing in with a
+    profile preference: the language cookie), otherwise Arabic, the municipality's language (issue 18).
+
+    A browser's Accept-Language does not choose the language of pages: a first visit is in Arabic whatever
+    the browser says, until the person chooses English, and every message a person sees is then in the
+    page's language (a message made while the browser's language ruled could be English on an Arabic page).
+    The API (/api/) is for programs, which say what they want: there Accept-Language still counts.
+    """
+
+    def process_request(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The page language: the browser's choice (cookie), else Arabic; Accept-Language only for the API.
+    "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -403,6 +404,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # says an e-mail is taken (allauth keeps uniqueness first when verification is optional).
 ACCOUNT_PREVENT_ENUMERATION = True
 # The language cookie: never read by the page's scripts, sent only over HTTPS in production.
+# A person's choice of language is kept (a year), not forgotten when the browser closes.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG

@@ -21,6 +21,64 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# The phone the issues are written against: a 390 CSS px wide screen (iPhone 12–15), Arabic.
+PHONE = {"width": 390, "height": 844}
+PHONE_MAX_WIDTH = 400
+
+# Runs in every document of a watched context once it has loaded (and its fonts): a page wider than a phone's
+# screen (something cut off or a sideways scroll, RTL overflow included) is reported on the console, with the
+# widest elements to say where. The DevTools protocol adds it, so the Content Security Policy does not apply.
+OVERFLOW_MARK = "PORTAL-OVERFLOW "
+OVERFLOW_PROBE = """
+(() => {
+  const check = () => {
+    const root = document.documentElement;
+    if (!root || root.clientWidth > MAX_WIDTH || root.scrollWidth <= root.clientWidth + 1) return;
+    const width = root.clientWidth;
+    const wide = [...document.body.querySelectorAll('*')]
+      .filter((el) => { const r = el.getBoundingClientRect(); return r.width && (r.right > width + 1 || r.left < -1); })
+      .slice(-4)
+      .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+    console.warn('MARK' + location.pathname + location.search + ' is ' + root.scrollWidth + ' px wide on a '
+      + width + ' px screen: ' + wide.join(', '));
+  };
+  window.addEventListener('load', () => document.fonts.ready.then(() => requestAnimationFrame(check)));
+})();
+""".replace("MAX_WIDTH", str(PHONE_MAX_WIDTH)).replace("MARK", OVERFLOW_MARK)
+
+
+class OverflowWatch:
+    """Every page a browser context loads at phone width is checked for horizontal overflow (issue 18)."""
+
+    def __init__(self, context):
+        self.found: list[str] = []
+        context.add_init_script(OVERFLOW_PROBE)
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.text.startswith(OVERFLOW_MARK):
+            self.found.append(message.text.removeprefix(OVERFLOW_MARK))
+
+    def assert_none(self) -> None:
+        assert not self.found, "Pages overflow a 390 px phone screen: " + "; ".join(dict.fromkeys(self.found))
+
+
+def phone_context(browser, **options):
+    """A browser context on a 390 px phone in Arabic whose pages are watched for overflow (``context.overflow``)."""
+    options = {"locale": "ar-JO", "viewport": PHONE, **options}
+    context = browser.new_context(**options)
+    context.overflow = OverflowWatch(context)
+    return context
+
+
+def page_overflow(page) -> str:
+    """Why the current page is wider than a phone's screen, or "" (only checked at phone width)."""
+    viewport = page.viewport_size or {}
+    if viewport.get("width", 0) > PHONE_MAX_WIDTH:
+        return ""
+    width, scroll = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+    return f"{page.url} is {scroll} px wide on a {width} px screen" if scroll > width + 1 else ""
 
 
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
@@ -33,6 +91,9 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
 
 
 def assert_accessible(page):
+    """axe-core finds no serious or critical problem and, on a phone, the page fits the screen's width."""
+    overflow = page_overflow(page)
+    assert not overflow, overflow
     violations = axe_violations(page)
     summary = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations

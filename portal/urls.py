@@ -2,7 +2,6 @@ from allauth.account.views import EmailView, PasswordSetView
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from accounts.reauth import passwordless_reauthentication_required
 from portal import mfa, views
@@ -12,7 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says: the portal's icon, not a 404 in every log.
     path("favicon.ico", views.favicon, name="favicon"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.language_switch, name="set_language"),
     # Before the admin's own URLs: the second-factor page lives under /admin/ (portal.mfa).
     path("admin/mfa/", mfa.mfa, name="portal-mfa"),
     path("admin/", admin.site.urls),

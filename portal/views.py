@@ -10,8 +10,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
+from accounts.workflow import language_choose
 from services.models import Service
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,17 @@ logger = logging.getLogger(__name__)
 def home(request):
     services = Service.objects.filter(is_active=True)
     return render(request, "portal/home.html", {"services": services})
+
+
+@require_POST
+def language_switch(request):
+    """The header's language switch (Django's ``set_language``: cookie, safe ``next``); a signed-in person's
+    choice is also kept in their profile, so it follows them to another browser and to their SMS (issue 18)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        language_choose(user=request.user, language=language)
+    return response
 
 
 def _check_database() -> tuple[bool, str]:

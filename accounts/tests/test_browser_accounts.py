@@ -12,7 +12,7 @@ from accounts.establishments import organisation_verify
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.tests.factories import UserFactory
 from accounts.tests.helpers import sms_code
-from portal.testing import assert_accessible, screenshot
+from portal.testing import assert_accessible, phone_context, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Zarqa-river-2024"
@@ -118,7 +118,7 @@ def test_owner_registers_an_organisation_and_the_invited_member_acts_for_it(page
     assert_accessible(page)
     screenshot(page, "accounts-organisation-detail-ar")
 
-    context = browser.new_context(locale="ar-JO", viewport={"width": 412, "height": 915})
+    context = phone_context(browser)
     other = context.new_page()
     other.live_server_url = live_server.url
     try:
@@ -143,6 +143,7 @@ def test_owner_registers_an_organisation_and_the_invited_member_acts_for_it(page
         screenshot(other, "accounts-acting-for-ar")
     finally:
         context.close()
+    context.overflow.assert_none()
     assert owner.memberships.get().role == Membership.Role.OWNER
 
 

@@ -44,7 +44,7 @@ def _signup(client, **overrides):
         "password2": PASSWORD,
     }
     data.update(overrides)
-    return client.post(reverse("account_signup"), data, HTTP_ACCEPT_LANGUAGE="ar")
+    return client.post(reverse("account_signup"), data)
 
 
 # --- Sign in with Sanad ------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def test_sanad_off_shows_no_button_and_has_no_provider(client, settings):
 
 
 def test_sign_in_page_offers_sanad_beside_the_password_form(client, sanad):
-    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    page = client.get(reverse("account_login")).content.decode()
     assert 'action="/accounts/oidc/sanad/login/"' in page and "الدخول عبر سند" in page
     assert 'name="password"' in page
 
@@ -154,10 +154,10 @@ def test_sign_in_page_offers_sanad_beside_the_password_form(client, sanad):
 def test_profile_says_whether_the_identity_is_verified(client, sanad):
     user = UserFactory()
     client.force_login(user)
-    page = client.get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    page = client.get(reverse("accounts:profile")).content.decode()
     assert "غير موثقة" in page and 'value="connect"' in page
     User.objects.filter(pk=user.pk).update(identity_verified_at="2026-01-01T00:00Z", identity_source="sanad")
-    page = client.get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    page = client.get(reverse("accounts:profile")).content.decode()
     assert "هوية موثقة عبر سند" in page and 'value="connect"' not in page
 
 

@@ -17,7 +17,7 @@ from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.tests.factories import PermitFactory
 from payments.testing import pay_bill
-from portal.testing import ARTIFACTS, assert_accessible, screenshot
+from portal.testing import ARTIFACTS, assert_accessible, phone_context, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -175,7 +175,7 @@ def test_sending_without_ticking_the_box_does_the_check_first(page, register, li
 def test_without_javascript_the_look_up_works_and_the_request_is_refused_keeping_what_was_typed(
     browser, register, live_server
 ):
-    context = browser.new_context(locale="ar-JO", viewport={"width": 412, "height": 915}, java_script_enabled=False)
+    context = phone_context(browser, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(live_server.url + "/contractors/renew/")

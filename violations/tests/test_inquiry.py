@@ -128,7 +128,8 @@ def test_a_shorter_licence_number_needs_centre_and_category(logged_in):
 def test_the_licence_form_says_8_digit_numbers_need_no_centre_and_hides_them_with_js(logged_in):
     DrivingLicenceFactory(old=True, centre="إربد", category="4")
     with translation.override("en"):
-        page = logged_in.get(INQUIRY + "?by=licence", HTTP_ACCEPT_LANGUAGE="en")
+        logged_in.cookies["django_language"] = "en"
+        page = logged_in.get(INQUIRY + "?by=licence")
     html = page.content.decode()
     assert 'id="licence-8-digit-note"' in html
     assert "data-licence-details" in html and 'data-national-length="8"' in html
