@@ -46,6 +46,47 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on 127.0.0.1 for the session (portal.testing.start_s3_server); yields its URL."""
+    from portal.testing import start_s3_server
+
+    process, endpoint = start_s3_server()
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server):
+    """Private files in a fresh bucket of the test S3 server (instead of the per-test folder)."""
+    import uuid
+
+    import boto3
+
+    from portal.testing import s3_storage_settings
+
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="portal-test",
+        aws_secret_access_key="x",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES, "private": s3_storage_settings(s3_server, bucket)}
+    return client, bucket
+
+
+@pytest.fixture(params=["disk", "s3"])
+def private_storage_kind(request):
+    """Run a test against both stores a deployment may use: the disk and S3 (issue 19)."""
+    if request.param == "s3":
+        request.getfixturevalue("s3_storage")
+    return request.param
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (tests marked `browser` use `page`)."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -64,6 +64,8 @@ class MobileVerificationMiddleware:
         "account_reauthenticate",
         "set_language",
         "healthz",
+        "healthz-ready",
+        "healthz-live",
     )
     # /accounts/oidc/ and /accounts/3rdparty/: Sanad (proving one's identity needs no verified mobile).
     ALLOWED_PREFIXES = (

@@ -1,5 +1,7 @@
 """Errors as JSON: a stable machine ``code``, a translated ``message`` and, for bad input, ``fields``."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -8,7 +10,10 @@ from django_ratelimit.exceptions import Ratelimited
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from core.storage import StorageUnavailableError
 from services.workflow import TransitionError
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -88,6 +93,21 @@ def install(api) -> None:
         return api.create_response(
             request, body("rate_limited", _("Too many requests. Wait a while and try again.")), status=429
         )
+
+    @api.exception_handler(StorageUnavailableError)
+    def files_unavailable(request, exc: StorageUnavailableError):
+        # The file store is down (issue 19): the record is safe, the file can be fetched again later.
+        logger.error("API file request: the private file store is unavailable: %s", exc)
+        response = api.create_response(
+            request,
+            body(
+                "files_unavailable",
+                _("Files cannot be fetched right now. Nothing is lost: try again in a few minutes."),
+            ),
+            status=503,
+        )
+        response["Retry-After"] = "60"
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -28,3 +28,19 @@ def content_security_policy_check(app_configs, **kwargs):
     if any("'unsafe-inline'" in d or "'unsafe-eval'" in d for d in script_src):
         warnings.append(Warning("The Content Security Policy allows inline scripts.", id="portal.W003"))
     return warnings
+
+
+@register("storage", deploy=True)
+def private_storage_check(app_configs, **kwargs):
+    """The private file store answers (issue 19): at deploy time an unreachable S3 endpoint, a missing bucket or
+    refused keys stop start-up with the variable to fix, not the first citizen's upload."""
+    from django.core.checks import Error
+    from django.core.files.storage import storages
+
+    from core.storage import is_object_store, probe
+
+    storage = storages["private"]
+    if not is_object_store(storage):
+        return []
+    problem = probe(storage)
+    return [Error(problem, id="portal.E010")] if problem else []

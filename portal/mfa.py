@@ -57,7 +57,16 @@ class StaffMFAMiddleware:
     may only sign out, switch language or give the code.
     """
 
-    ALLOWED_NAMES = ("portal-mfa", "admin:logout", "admin:jsi18n", "account_logout", "set_language", "healthz")
+    ALLOWED_NAMES = (
+        "portal-mfa",
+        "admin:logout",
+        "admin:jsi18n",
+        "account_logout",
+        "set_language",
+        "healthz",
+        "healthz-ready",
+        "healthz-live",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -10,11 +10,17 @@ Scripts come only from the portal itself: no template has an inline <script> or 
 policy keeps 'unsafe-inline' for styles (never for scripts).
 """
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+
+from core.storage import StorageUnavailableError
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_CSP = {
     "default-src": ["'self'"],
@@ -91,3 +97,23 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class StorageUnavailableMiddleware:
+    """A file request while the private file store is down (issue 19: an unreachable S3 endpoint, a missing
+    bucket, refused keys) answers a clear page, 503 with Retry-After, instead of a server error; the record of
+    the upload or document is untouched, and the log names the variable to look at."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, StorageUnavailableError):
+            return None
+        logger.error("The private file store is unavailable (%s): %s", exception.variable or "?", exception)
+        response = render(request, "503_files.html", status=503)
+        response["Retry-After"] = "60"
+        return response

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "accounts.middleware.MobileVerificationMiddleware",
     # A view that raises Ratelimited (e.g. @ratelimit(block=True)) answers with RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # The private file store down (S3 unreachable, bucket missing, keys refused): a 503 page, not a 500.
+    "portal.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -171,6 +173,8 @@ CELERY_BEAT_SCHEDULE = {
     "bills-expire": {"task": "payments.tasks.bills_expire_sweep", "schedule": 300.0},
     # portal.retention: expired codes and old uploads of closed cases; the ledger is never touched.
     "retention-purge": {"task": "portal.tasks.retention_purge", "schedule": 24 * 3600.0},
+    # Objects no upload or document row points at (an interrupted upload), a day after they were written.
+    "private-files-orphans": {"task": "services.tasks.private_files_orphans_sweep", "schedule": 24 * 3600.0},
 }
 
 # --- Retention (portal.retention) -----------------------------------------------------------
@@ -273,6 +277,39 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Private files on S3-compatible object storage (AWS S3, MinIO, Ceph) when S3_BUCKET is set, so any number of
+# web nodes and workers see the same files (issue 19); the local disk (DATA_DIR/private) otherwise, the
+# zero-setup default. The bucket stays private: files are streamed through the views that check permission,
+# never linked. Keys may come from files (S3_ACCESS_KEY_ID_FILE, S3_SECRET_ACCESS_KEY_FILE) or, on AWS, from the
+# instance's role (leave them unset). `manage.py check --deploy` and /healthz/ready name the variable at fault.
+S3_BUCKET = read_env(env.str, "S3_BUCKET", default="")
+if S3_BUCKET:
+    from botocore.config import Config as S3Config
+
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": read_env(env.str, "S3_ENDPOINT_URL", default="", schemes=("http", "https")) or None,
+            "access_key": read_env(env.str, "S3_ACCESS_KEY_ID", default="", file_ok=True) or None,
+            "secret_key": read_env(env.str, "S3_SECRET_ACCESS_KEY", default="", file_ok=True) or None,
+            "region_name": read_env(env.str, "S3_REGION", default="us-east-1"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # MinIO and most S3-compatible stores want path-style addresses (http://host:9000/bucket/key).
+            "addressing_style": read_env(env.str, "S3_ADDRESSING_STYLE", default="path", choices=("path", "virtual")),
+            "signature_version": "s3v4",
+            # Bounded: an unreachable store answers a 503 within seconds, not after a minute of retries.
+            "client_config": S3Config(
+                connect_timeout=3,
+                read_timeout=20,
+                retries={"max_attempts": 2, "mode": "standard"},
+                s3={"addressing_style": read_env(env.str, "S3_ADDRESSING_STYLE", default="path")},
+                signature_version="s3v4",
+            ),
+        },
+    }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = read_env(env.int, "UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

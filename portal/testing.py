@@ -109,3 +109,57 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def start_s3_server():
+    """A real S3 API server on 127.0.0.1 (moto's standalone server, from PyPI): the object store of the tests
+    (issue 19), spoken to over HTTP by boto3 exactly as MinIO or AWS would be. Returns (process, endpoint URL)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1).close()  # noqa: S310 - our own server
+            return process, endpoint
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("moto's S3 server did not start") from None
+            time.sleep(0.1)
+
+
+def s3_storage_settings(endpoint: str, bucket: str, **options) -> dict:
+    """STORAGES["private"] for a bucket on the test S3 server, as portal.settings builds it from S3_*."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "access_key": "portal-test",
+            "secret_key": "portal-test-secret",
+            "region_name": "us-east-1",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "client_config": Config(
+                connect_timeout=2, read_timeout=5, retries={"max_attempts": 1}, s3={"addressing_style": "path"}
+            ),
+            **options,
+        },
+    }

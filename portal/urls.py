@@ -9,6 +9,8 @@ from portal import mfa, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.healthz, name="healthz-ready"),
+    path("healthz/live", views.healthz_live, name="healthz-live"),
     # Browsers ask for /favicon.ico whatever the page says: the portal's icon, not a 404 in every log.
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", views.language_switch, name="set_language"),

@@ -72,11 +72,43 @@ def _check_broker() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _check_storage() -> tuple[bool, str]:
+    # The private file store (the disk, or the S3 bucket shared by every node): its kind, or what to fix.
+    from django.core.files.storage import storages
+
+    from core.storage import kind, probe
+
+    storage = storages["private"]
+    try:
+        problem = probe(storage)
+    except Exception as exc:  # a readiness check answers, whatever the store does
+        problem = type(exc).__name__
+    if problem:
+        logger.warning("healthz: private file store unusable: %s", problem)
+        return False, problem
+    return True, kind(storage)
+
+
+@never_cache
+@require_GET
+def healthz_live(request):
+    """Liveness: this process answers requests (nothing else is asked; restarting it would not mend a database)."""
+    return JsonResponse({"status": "ok"})
+
+
 @never_cache
 @require_GET
 def healthz(request):
+    """Readiness (/healthz/ready, and /healthz as before): may this node take traffic? Each part it needs, and
+    which failed: the proxy takes a node out while this is 503 and back when it is 200."""
     checks = {}
-    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
+    parts = (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("broker", _check_broker),
+        ("storage", _check_storage),
+    )
+    for name, check in parts:
         ok, detail = check()
         checks[name] = {"ok": ok, "detail": detail}
     healthy = all(c["ok"] for c in checks.values())

@@ -13,7 +13,8 @@ from payments.models import Receipt
 from payments.testing import pay_bill
 from payments.tests.factories import BillFactory
 
-pytestmark = pytest.mark.django_db
+# Each test runs against the disk and against a real S3 server (moto, on 127.0.0.1): issue 19.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage_kind")]
 
 
 def url(bill, name="payments:bill-detail"):

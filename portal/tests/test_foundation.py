@@ -21,13 +21,21 @@ def test_home_page_is_arabic_rtl_and_lists_services(client):
     assert Service.objects.filter(is_active=True).count() == 4
 
 
-def test_healthz_reports_database_cache_and_broker(client):
-    response = client.get("/healthz")
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/ready"])
+def test_readiness_reports_database_cache_broker_and_file_store(client, path):
+    response = client.get(path)
     assert response.status_code == 200
     body = json.loads(response.content)
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "broker"}
+    assert set(body["checks"]) == {"database", "cache", "broker", "storage"}
     assert all(check["ok"] for check in body["checks"].values())
+    assert body["checks"]["storage"]["detail"] == "disk"
+
+
+def test_liveness_asks_nothing_of_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
 def test_healthz_is_503_when_the_cache_is_unusable(client, monkeypatch):

@@ -70,6 +70,8 @@ def routes() -> list[Route]:
 PUBLIC = {
     "home",
     "healthz",
+    "healthz-ready",
+    "healthz-live",
     "favicon",
     "set_language",
     "admin:login",

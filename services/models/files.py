@@ -11,37 +11,55 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import StorageUnavailableError, probe, translated
 from services.codes import code_display
 
 
 class PrivateStorage(Storage):
-    """``settings.STORAGES["private"]``, looked up on every call.
+    """``settings.STORAGES["private"]`` (the disk, or S3-compatible object storage: issue 19), looked up on
+    every call.
 
     A FileField resolves its storage once, at import; delegating keeps a changed STORAGES (tests, a
     deployment swapping disk for object storage) in force. Private files have no URL: they are served
-    only by views that check permission.
+    only by views that check permission, streamed through the portal. A failure of the store itself (not
+    a missing file) comes out as ``core.storage.StorageUnavailableError``: a 503 page, not a 500.
     """
 
     def _target(self) -> Storage:
         return storages["private"]
 
+    def _call(self, method: str, *args):
+        target = self._target()
+        with translated(target):
+            return getattr(target, method)(*args)
+
     def _open(self, name, mode="rb"):
-        return self._target().open(name, mode)
+        try:
+            return self._call("open", name, mode)
+        except FileNotFoundError:
+            # An object store answers a missing bucket like a missing file: say which it is.
+            problem = probe(self._target())
+            if problem:
+                raise StorageUnavailableError(problem) from None
+            raise
 
     def _save(self, name, content):
-        return self._target().save(name, content)
+        return self._call("save", name, content)
 
     def delete(self, name):
-        return self._target().delete(name)
+        return self._call("delete", name)
 
     def exists(self, name):
-        return self._target().exists(name)
+        return self._call("exists", name)
 
     def size(self, name):
-        return self._target().size(name)
+        return self._call("size", name)
 
     def listdir(self, path):
-        return self._target().listdir(path)
+        return self._call("listdir", path)
+
+    def get_modified_time(self, name):
+        return self._call("get_modified_time", name)
 
     def path(self, name):
         return self._target().path(name)

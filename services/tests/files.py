@@ -69,3 +69,54 @@ def pdf_with_attachment_bytes() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+# --- what the private store holds, whichever it is (the disk or S3: issue 19) -------------------------------
+
+
+def stored_names(folder: str = "") -> list[str]:
+    """Every file name in the private store (under ``folder``)."""
+    from django.core.files.storage import storages
+
+    storage = storages["private"]
+
+    def walk(path: str) -> list[str]:
+        try:
+            dirs, files = storage.listdir(path)
+        except FileNotFoundError:
+            return []
+        names = [f"{path}/{f}" if path else f for f in files]
+        for sub in dirs:
+            names += walk(f"{path}/{sub}" if path else sub)
+        return names
+
+    return walk(folder)
+
+
+def assert_stored_privately(name: str, data: bytes) -> None:
+    """The file is in the private store with these bytes, and nobody reaches it without the portal: on the
+    disk, outside the public media folder; on S3, an unsigned request for the object is refused."""
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.storage import storages
+
+    from core.storage import is_object_store
+
+    storage = storages["private"]
+    with storage.open(name) as handle:
+        assert handle.read() == data
+    if is_object_store(storage):
+        address = f"{storage.endpoint_url}/{storage.bucket_name}/{name}"
+        try:
+            urllib.request.urlopen(address, timeout=5)
+        except urllib.error.HTTPError as error:
+            assert error.code == 403, error.code
+        else:
+            raise AssertionError(f"{address} is readable without signing")
+    else:
+        path = Path(storage.path(name))
+        assert path.is_relative_to(Path(storage.location))
+        assert not path.is_relative_to(Path(settings.MEDIA_ROOT))

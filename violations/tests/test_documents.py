@@ -16,7 +16,8 @@ from services.models import IssuedDocument
 from violations.constants import SESSION_SUBJECT
 from violations.tests.factories import VehicleFactory, ViolationFactory
 
-pytestmark = pytest.mark.django_db
+# Each test runs against the disk and against a real S3 server (moto, on 127.0.0.1): issue 19.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage_kind")]
 
 AMMAN = ZoneInfo("Asia/Amman")
 
