@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -113,3 +114,19 @@ def test_the_public_figures_stay_cached_until_a_closing(staff, django_capture_on
         with django_capture_on_commit_callbacks(execute=True):
             ClaimFactory(cancelled_by_letter=True, staff=staff)
         assert published_figures().computed_at > first.computed_at
+
+
+def test_a_closing_rolled_back_leaves_the_public_figures_cached(staff, django_capture_on_commit_callbacks):
+    from performance.published import published_figures
+
+    claim = ClaimFactory(letter_review=True, staff=staff)
+    first = published_figures()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        claim_letter_decide(claim=claim, actor=staff, valid=True)
+        raise RuntimeError("rolled back")
+    assert callbacks == []  # the signal goes out after a commit, never before
+    assert published_figures().computed_at == first.computed_at
