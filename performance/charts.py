@@ -18,6 +18,7 @@ GOLD = "#b08d3c"
 LIGHT = "#9cc9b4"
 RED = "#b3261e"
 GREY = "#5f6b66"
+# 13 px on every screen: the fluid charts are never scaled (the WCAG floor the portal keeps is 12 px).
 FONT = 'font-family="inherit" font-size="13"'
 
 _ids = itertools.count(1)
@@ -56,43 +57,66 @@ def _svg(canvas: Canvas, height: float, title: str, body: list[str]) -> SafeStri
     )
 
 
+def _pct_x(rtl: bool, pct: float) -> str:
+    """A horizontal position as a share of the chart's width, from the reader's start side."""
+    return f"{100 - pct if rtl else pct:.2f}%"
+
+
 def bar_chart(
     rows: list[tuple[str, float | None, float | None]],
     *,
     title: str,
     value_format=lambda v: f"{v:.1f}",
     marker_label: str = "",
-    width: int = 640,
-    label_width: int = 190,
 ) -> SafeString:
-    """Horizontal bars: ``(label, value, marker)`` per row; ``marker`` (e.g. the standard time) is a red tick."""
-    canvas = Canvas(width=width, rtl=get_language_bidi())
-    label_w, gap, value_w, row_h, top = label_width, 8, 70, 30, 8
-    plot_w = width - label_w - gap - value_w
+    """Horizontal bars: ``(label, value, marker)`` per row; ``marker`` (e.g. the standard time) is a red tick.
+
+    The chart takes the width of its container and keeps its text at the page's size: there is no viewBox
+    to scale it (a 640-unit chart shrunk to a 390 px phone drew 7 px labels). Horizontal positions are
+    shares of the width, vertical ones pixels; each label has a line of its own above its bar, so a long
+    service name has the whole width.
+    """
+    rtl = get_language_bidi()
+    direction = ' direction="rtl"' if rtl else ""
+    plot, row_h, top = 82.0, 46, 4  # the bars use 82% of the width; the rest is for the value after them
     top_value = max([v for _l, v, m in rows for v in (v, m) if v] + [1])
     body = []
+
+    def text(x: str, y: float, content, *, fill="#1b1b1b", dx: int = 0) -> str:
+        shift = f' dx="{-dx if rtl else dx}"' if dx else ""
+        return (
+            f'<text x="{x}" y="{y:.0f}"{shift} text-anchor="start"{direction} fill="{fill}" {FONT}>'
+            f"{escape(content)}</text>"
+        )
+
     for i, (label, value, marker) in enumerate(rows):
         y = top + i * row_h
-        body.append(canvas.text(label_w, y + 19, label, align="end"))
-        x0 = label_w + gap
-        w = plot_w * (value or 0) / top_value
-        body.append(canvas.rect(x0, y + 5, w, row_h - 10, GREEN))
-        body.append(canvas.text(x0 + w + 4, y + 19, "–" if value is None else value_format(value), fill=GREY))
+        body.append(text(_pct_x(rtl, 0), y + 15, label))
+        share = plot * (value or 0) / top_value
+        left = 100 - share if rtl else 0
+        body.append(f'<rect x="{left:.2f}%" y="{y + 22}" width="{share:.2f}%" height="16" fill="{GREEN}"/>')
+        shown = "–" if value is None else value_format(value)
+        body.append(text(_pct_x(rtl, share), y + 35, shown, fill=GREY, dx=6))
         if marker:
-            mx = x0 + plot_w * marker / top_value
-            body.append(
-                f'<line x1="{canvas.x(mx):.1f}" x2="{canvas.x(mx):.1f}" y1="{y + 1}" y2="{y + row_h - 1}" '
-                f'stroke="{RED}" stroke-width="3"/>'
-            )
-    height = top + len(rows) * row_h + 8
+            mx = _pct_x(rtl, plot * marker / top_value)
+            body.append(f'<line x1="{mx}" x2="{mx}" y1="{y + 19}" y2="{y + 41}" stroke="{RED}" stroke-width="3"/>')
+    height = top + len(rows) * row_h + 4
     if marker_label and any(m for _l, _v, m in rows):
+        # The legend's tick is 14 px from the start side; its text follows it.
+        edge = "100%" if rtl else "0"
+        sign = -1 if rtl else 1
         body.append(
-            f'<line x1="{canvas.x(label_w + gap):.1f}" x2="{canvas.x(label_w + gap + 14):.1f}" y1="{height + 6}" '
-            f'y2="{height + 6}" stroke="{RED}" stroke-width="3"/>'
+            f'<line x1="{edge}" x2="{edge}" y1="{height + 2}" y2="{height + 18}" stroke="{RED}" stroke-width="3" '
+            f'transform="translate({sign * 6} 0)"/>'
         )
-        body.append(canvas.text(label_w + gap + 20, height + 10, marker_label, fill=GREY))
-        height += 20
-    return _svg(canvas, height, title, body)
+        body.append(text(edge, height + 15, marker_label, fill=GREY, dx=16))
+        height += 24
+    ident = f"chart-{next(_ids)}"
+    return mark_safe(  # noqa: S308 - every text above went through escape()
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height:.0f}" role="img" '
+        f'aria-labelledby="{ident}" class="perf-chart perf-chart-fluid">'
+        f'<title id="{ident}">{escape(title)}</title>{"".join(body)}</svg>'
+    )
 
 
 def column_chart(

@@ -54,5 +54,11 @@ class Unit(models.TextChoices):
     MINUTES = "minutes", _("minutes")
 
 
+# The dashboard opens on the same window as the public page's first one, so the two show the same figures.
+MONTH_DAYS = 30
+YEAR_DAYS = 365
+
+# The public figures are cached at most this long, and never past a closing or a rating (performance.published).
 PUBLIC_CACHE_SECONDS = 15 * 60
-PUBLIC_CACHE_KEY = "performance:public:v1"
+PUBLIC_CACHE_KEY = "performance:public:v2"
+PUBLIC_CACHE_VERSION_KEY = "performance:public:version"

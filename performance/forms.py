@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from performance.constants import MONTH_DAYS
 from performance.selectors import Period, services_by_kind
 
 MAX_PERIOD_DAYS = 366
@@ -25,9 +26,9 @@ class PeriodForm(forms.Form):
 
     @classmethod
     def from_query(cls, query):
-        """Bound to the query string, with the last 30 days when it gives no dates."""
+        """Bound to the query string, with the public page's first window (the last 30 days) when it gives no dates."""
         data = query.copy()
-        default = Period.last_days(30)
+        default = Period.last_days(MONTH_DAYS)
         data.setdefault("start", default.first.isoformat())
         data.setdefault("end", default.last.isoformat())
         return cls(data)

@@ -266,47 +266,50 @@ def _any(per_kind: dict[str, Q]) -> Q:
     return q
 
 
-def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service | None]) -> list[ServiceFigures]:
-    """Everything the dashboard and the public page show per service over ``period``: a few grouped queries
-    for all ``kinds`` together (each scans the applications once), not one set per service."""
-    figures = {}
-    for kind in kinds:
-        standard, unit = standard_for(services.get(kind))
-        figures[kind] = ServiceFigures(
-            kind=kind,
-            service=services.get(kind),
-            standard=standard,
-            unit=unit,
-            ended=dict.fromkeys(EndReason.values, 0),
-        )
-    completed, refused = completed_statuses(), refused_statuses()
-    base = Application.objects.filter(kind__in=kinds).order_by()
-    completed_q = _any({k: Q(kind=k, status__in=completed[k]) for k in kinds})
-    closed_in = _in("closed_at", period)
+# One function per figure, each the only definition of it: the dashboard and the public page both read
+# them through figures_for (issue 20 swaps their queries for rollup tables without touching the pages).
+
+
+def completed_in(*, kinds: list[str], period: Period) -> Q:
+    """Completed in the period: closed within it in a status its workflow declares ``completed``."""
+    completed = completed_statuses()
+    return _in("closed_at", period) & _any({k: Q(kind=k, status__in=completed[k]) for k in kinds})
+
+
+def application_counts(*, kinds: list[str], period: Period) -> dict[str, dict[str, int]]:
+    """Per service: ``started`` (created in the period), ``submitted``, ``completed`` (:func:`completed_in`)
+    and ``online`` (started by the applicant on the portal themselves: the digital take-up)."""
     # Uncorrelated, so PostgreSQL hashes the ids once instead of probing the events per application.
     created_by_applicant = ApplicationEvent.objects.filter(
         from_status="", actor_kind=ApplicationEvent.ActorKind.CITIZEN
     ).values("application_id")
-    counts = (
-        base.filter(_in("created_at", period) | _in("submitted_at", period) | closed_in)
+    rows = (
+        Application.objects.filter(kind__in=kinds)
+        .order_by()
+        .filter(_in("created_at", period) | _in("submitted_at", period) | _in("closed_at", period))
         .values("kind")
         .annotate(
             started=Count("pk", filter=_in("created_at", period)),
             submitted=Count("pk", filter=_in("submitted_at", period)),
-            completed=Count("pk", filter=closed_in & completed_q),
-            # Digital take-up: applications the applicant created on the portal themselves.
+            completed=Count("pk", filter=completed_in(kinds=kinds, period=period)),
             online=Count("pk", filter=_in("created_at", period) & Q(pk__in=created_by_applicant)),
         )
     )
-    for row in counts:
-        f = figures[row["kind"]]
-        f.started, f.submitted, f.completed = row["started"], row["submitted"], row["completed"]
-        f.online = row["online"]
+    out = {kind: dict.fromkeys(("started", "submitted", "completed", "online"), 0) for kind in kinds}
+    for row in rows:
+        out[row.pop("kind")].update(row)
+    return out
 
-    # Why the others ended: a refusal status, else who made the closing move (the deadline sweep is the
-    # system). The closing move is the event written with the application's closed_at (same instant, same
-    # status), found through the events' time index rather than a subquery per application.
-    endings = (
+
+def endings(*, kinds: list[str], period: Period) -> dict[str, dict[str, int]]:
+    """Per service and :class:`EndReason`: applications closed in the period without the service (refused,
+    or cancelled by the deadline, by staff or by the applicant)."""
+    completed, refused = completed_statuses(), refused_statuses()
+    out = {kind: dict.fromkeys(EndReason.values, 0) for kind in kinds}
+    # Why each ended: a refusal status, else who made the closing move (the deadline sweep is the system).
+    # The closing move is the event written with the application's closed_at (same instant, same status),
+    # found through the events' time index rather than a subquery per application.
+    rows = (
         ApplicationEvent.objects.filter(
             created_at__gte=period.start,
             created_at__lt=period.end,
@@ -318,7 +321,7 @@ def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service
         .values("application__kind", "application__status", "actor_kind")
         .annotate(n=Count("application_id", distinct=True))
     )
-    for row in endings:  # one row per (service, status, who): a handful
+    for row in rows:  # one row per (service, status, who): a handful
         kind, status = row["application__kind"], row["application__status"]
         if status in completed[kind]:
             continue
@@ -329,18 +332,29 @@ def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service
                 ApplicationEvent.ActorKind.SYSTEM: EndReason.DEADLINE,
                 ApplicationEvent.ActorKind.STAFF: EndReason.STAFF,
             }.get(row["actor_kind"], EndReason.APPLICANT)
-        figures[kind].ended[reason] += row["n"]
+        out[kind][reason] += row["n"]
+    return out
 
+
+def completion_times(
+    *, kinds: list[str], period: Period, standards: dict[str, tuple[int | None, str]]
+) -> dict[str, tuple[float | None, float | None, int]]:
+    """Per service, over the applications :func:`completed_in` the period: the median and 90th percentile of
+    the time from submission to completion in the unit of its card's standard (``standards``: kind ->
+    (amount, unit), see :func:`standard_for`), and how many took no longer than the standard."""
+    out: dict[str, tuple[float | None, float | None, int]] = dict.fromkeys(kinds, (None, None, 0))
     holidays = weekday_holidays(until=period.last)
-    for unit in {f.unit for f in figures.values()}:
-        unit_kinds = [k for k, f in figures.items() if f.unit == unit]
+    for unit in {u for _s, u in standards.values()}:
+        unit_kinds = [k for k in kinds if standards[k][1] == unit]
         done = with_duration(
-            base.filter(closed_in & completed_q, kind__in=unit_kinds, submitted_at__isnull=False),
+            Application.objects.filter(completed_in(kinds=unit_kinds, period=period), submitted_at__isnull=False)
+            .filter(kind__in=unit_kinds)
+            .order_by(),
             unit=unit,
             holidays=holidays,
         )
         within_q = _any(
-            {k: Q(kind=k, duration__lte=figures[k].standard) for k in unit_kinds if figures[k].standard is not None}
+            {k: Q(kind=k, duration__lte=standards[k][0]) for k in unit_kinds if standards[k][0] is not None}
         )
         if connection.vendor == "postgresql":
             rows = done.values("kind").annotate(
@@ -349,25 +363,57 @@ def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service
                 within=Count("pk", filter=within_q),
             )
             for row in rows:
-                f = figures[row["kind"]]
-                f.median, f.p90, f.within_standard = row["p50"], row["p90"], row["within"]
+                out[row["kind"]] = (row["p50"], row["p90"], row["within"])
         else:
             for kind in unit_kinds:
-                f = figures[kind]
-                (f.median, f.p90), extra = percentiles(
+                (median, p90), extra = percentiles(
                     done.filter(kind=kind), "duration", (0.5, 0.9), within=Count("pk", filter=within_q)
                 )
-                f.within_standard = extra["within"]
+                out[kind] = (median, p90, extra["within"])
+    return out
 
-    ratings = (
+
+def satisfaction(*, kinds: list[str], period: Period) -> dict[str, tuple[int, float | None]]:
+    """Per service: the ratings given in the period and their average (1 to 5)."""
+    out: dict[str, tuple[int, float | None]] = dict.fromkeys(kinds, (0, None))
+    rows = (
         Rating.objects.filter(kind__in=kinds, created_at__gte=period.start, created_at__lt=period.end)
         .order_by()
         .values("kind")
         .annotate(n=Count("pk"), avg=Avg("score"))
     )
-    for row in ratings:
-        figures[row["kind"]].rated, figures[row["kind"]].satisfaction = row["n"], row["avg"]
-    return [figures[k] for k in kinds]
+    for row in rows:
+        out[row["kind"]] = (row["n"], row["avg"])
+    return out
+
+
+def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service | None]) -> list[ServiceFigures]:
+    """Everything the dashboard and the public page show per service over ``period``: a few grouped queries
+    for all ``kinds`` together (each scans the applications once), not one set per service."""
+    standards = {kind: standard_for(services.get(kind)) for kind in kinds}
+    counts = application_counts(kinds=kinds, period=period)
+    ended = endings(kinds=kinds, period=period)
+    times = completion_times(kinds=kinds, period=period, standards=standards)
+    rated = satisfaction(kinds=kinds, period=period)
+    out = []
+    for kind in kinds:
+        median, p90, within = times[kind]
+        out.append(
+            ServiceFigures(
+                kind=kind,
+                service=services.get(kind),
+                standard=standards[kind][0],
+                unit=standards[kind][1],
+                **counts[kind],
+                ended=ended[kind],
+                median=median,
+                p90=p90,
+                within_standard=within,
+                rated=rated[kind][0],
+                satisfaction=rated[kind][1],
+            )
+        )
+    return out
 
 
 def service_figures(*, kind: str, period: Period, service: Service | None = None) -> ServiceFigures:

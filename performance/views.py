@@ -4,22 +4,24 @@ import dataclasses
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods
 
 from core.money import money_text
 from payments.constants import PaymentReason
 from performance import charts
-from performance.constants import PUBLIC_CACHE_KEY, PUBLIC_CACHE_SECONDS, EndReason, Unit
+from performance.constants import EndReason, Unit
 from performance.forms import PeriodForm, RatingForm
 from performance.models import Rating
+from performance.published import published_figures
 from performance.selectors import (
-    Period,
     all_service_figures,
     money_per_day,
     queued_payments,
@@ -182,8 +184,6 @@ def _dashboard_charts(data) -> dict:
         [(f"{_service_name(w.kind, services)}: {w.label}", w.count, None) for w in data["waiting"]],
         title=_("Applications waiting at each step"),
         value_format=lambda v: f"{v:.0f}",
-        width=800,
-        label_width=400,
     )
     money_chart = charts.column_chart(
         [d.day.strftime("%m-%d") for d in data["money"]],
@@ -231,51 +231,59 @@ def dashboard_csv(request, table: str):
 # --- the public page ------------------------------------------------------------------------------
 
 
-def public_figures() -> dict:
-    """The published figures (no personal data: counts, rates, medians), cached in the shared cache."""
+def _amount_text(value, unit: str) -> str:
+    """A time in a card's unit, the noun agreeing with the number (Arabic has six forms)."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        n = int(value)
+        if unit == Unit.MINUTES:
+            return ngettext("%(count)s minute", "%(count)s minutes", n) % {"count": n}
+        return ngettext("%(count)s working day", "%(count)s working days", n) % {"count": n}
+    # A fraction takes no plural rule: the form a measure takes after a decimal number.
+    if unit == Unit.MINUTES:
+        return pgettext("after a decimal number", "%(value)s minutes") % {"value": f"{value:.1f}"}
+    return pgettext("after a decimal number", "%(value)s working days") % {"value": f"{value:.1f}"}
 
-    def compute():
-        windows = {}
-        for key, days in (("month", 30), ("year", 365)):
-            windows[key] = [
-                {
-                    "kind": f.kind,
-                    "closed": f.closed,
-                    "completed": f.completed,
-                    "completion_rate": f.completion_rate,
-                    "median": f.median,
-                    "standard": f.standard,
-                    "unit": f.unit,
-                    "within": f.share_within_standard,
-                    "satisfaction": f.satisfaction,
-                    "rated": f.rated,
-                    "started": f.started,
-                    "take_up": f.digital_take_up,
-                }
-                for f in all_service_figures(period=Period.last_days(days))
-            ]
-        return {"windows": windows, "computed_at": timezone.now()}
 
-    return cache.get_or_set(PUBLIC_CACHE_KEY, compute, PUBLIC_CACHE_SECONDS)
+def _with_numbers(text: str, **numbers) -> SafeString:
+    """A translated phrase with each number in its own ``<bdi>``, so the bidi algorithm cannot reorder the
+    numbers and the words (a left-to-right cell showed the Arabic "4 من 5" as if it said 5 of 4)."""
+    isolated = {key: format_html('<bdi class="num">{}</bdi>', value) for key, value in numbers.items()}
+    return mark_safe(escape(text) % isolated)  # noqa: S308 - the text is escaped, the numbers formatted
 
 
 def public(request):
-    data = public_figures()
+    published = published_figures()
     services = services_by_kind()
+    titles = {"month": _("The last 30 days"), "year": _("The last 12 months")}
     windows = []
-    for key, title in (("month", _("The last 30 days")), ("year", _("The last 12 months"))):
+    for window in published.windows:
         rows = []
-        for entry in data["windows"][key]:
-            row = dict(entry, name=_service_name(entry["kind"], services), unit_label=_unit_label(entry["unit"]))
-            row["service"] = services.get(entry["kind"])
-            rows.append(row)
+        for f in window.figures:
+            f = dataclasses.replace(f, service=services.get(f.kind))
+            rows.append(
+                {
+                    "f": f,
+                    "name": _service_name(f, services),
+                    "completed": _with_numbers(
+                        _("%(completed)s of %(closed)s"), completed=f.completed, closed=f.closed
+                    ),
+                    "satisfaction": None
+                    if f.satisfaction is None
+                    else _with_numbers(_("%(score)s out of 5"), score=f"{f.satisfaction:.1f}"),
+                    "median": _amount_text(f.median, f.unit),
+                    "standard": _amount_text(f.standard, f.unit) if f.standard else "",
+                }
+            )
+        title = titles[window.key]
         chart = charts.bar_chart(
-            [(r["name"], r["median"], r["standard"]) for r in rows if r["unit"] == Unit.WORKING_DAYS],
+            [(r["name"], r["f"].median, r["f"].standard) for r in rows if r["f"].unit == Unit.WORKING_DAYS],
             title=_("Median working days to complete, against the standard time") + f" — {title}",
             marker_label=_("Standard time"),
         )
-        windows.append({"key": key, "title": title, "rows": rows, "chart": chart})
-    return render(request, "performance/public.html", {"windows": windows, "computed_at": data["computed_at"]})
+        windows.append({"key": window.key, "title": title, "period": window.period, "rows": rows, "chart": chart})
+    return render(request, "performance/public.html", {"windows": windows, "computed_at": published.computed_at})
 
 
 # --- satisfaction ------------------------------------------------------------------------------------

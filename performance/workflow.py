@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from performance.constants import completed_statuses
 from performance.models import Rating
+from performance.published import published_stale
 
 
 def application_is_completed(application) -> bool:
@@ -23,12 +24,14 @@ def rating_submit(*, application, user, score: int, comment: str = "") -> Rating
         raise ValidationError(_("Choose a rating from 1 to 5."))
     try:
         with transaction.atomic():
-            return Rating.objects.create(
+            rating = Rating.objects.create(
                 application=application,
                 kind=application.kind,
                 score=int(score),
                 comment=(comment or "").strip(),
                 created_at=timezone.now(),
             )
+            transaction.on_commit(published_stale)  # the published satisfaction changes
     except IntegrityError:
         raise ValidationError(_("You have already rated this application.")) from None
+    return rating

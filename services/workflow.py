@@ -33,6 +33,7 @@ from services.registry import (  # noqa: F401 - the names service apps use with 
     register_workflow,
     registered_workflows,
 )
+from services.signals import application_closed
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,12 @@ def _check_deadline(workflow: type[Workflow], status: str, deadline: Deadline) -
         raise ValueError("A deadline is an aware datetime.")
     if not workflow.can(status, deadline.action):
         raise ValueError(f"Deadline action {status!r} -> {deadline.action!r} is not an allowed move.")
+
+
+def _closed_on_commit(application) -> None:
+    """Tell the apps above (the performance figures) once the closing is committed, not before."""
+    sent = {"application_id": application.pk, "kind": application.kind, "status": application.status}
+    transaction.on_commit(lambda: application_closed.send(sender=Application, **sent))
 
 
 def _event_sms(*, application, event, sms) -> None:
@@ -171,6 +178,8 @@ def application_create(
         )
         if sms is not None:
             _event_sms(application=instance, event=event, sms=sms)
+        if instance.closed_at is not None:
+            _closed_on_commit(instance)
     return instance
 
 
@@ -282,4 +291,6 @@ def application_transition(
         application._loaded_status = to_status
         if sms is not None:
             _event_sms(application=row, event=event, sms=sms)
+        if to_status in workflow.final:
+            _closed_on_commit(row)
     return event

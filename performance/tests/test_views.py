@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from performance.constants import PUBLIC_CACHE_KEY
 from performance.models import Rating
+from performance.published import cache_key
 from performance.tests.factories import at, make_application, make_bill
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_public_page_has_no_personal_data_and_is_cached(client, some, user, djan
     assert "تجزئة رخصة مهن" in html or "Profession" in html
     for personal in (some.reference, user.full_name_ar, user.national_id, user.mobile, user.username):
         assert personal not in html
-    assert cache.get(PUBLIC_CACHE_KEY) is not None
+    assert cache.get(cache_key()) is not None
     # A second view reads the cached figures: no aggregate runs again.
     with django_assert_max_num_queries(3):
         assert client.get(reverse("performance:public")).status_code == 200
