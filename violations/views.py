@@ -321,8 +321,12 @@ def fleet_pdf(request):
         return _needs_organisation(request)
     # The table's filters travel with the form as hidden fields.
     _fleet, _form, filters = _fleet_filters(request.POST, organisation)
-    violations = list(selectors.fleet_violations(organisation=organisation, filters=filters)[: documents.FLEET_PDF_MAX])
+    selected = selectors.fleet_violations(organisation=organisation, filters=filters)
     document = documents.fleet_document_issue(
-        organisation=organisation, owner=request.user, violations=violations, filters=filters
+        organisation=organisation,
+        owner=request.user,
+        violations=list(selected[: documents.FLEET_PDF_MAX]),
+        filters=filters,
+        totals=selectors.fleet_totals(selected, status=filters.status),
     )
     return redirect(documents.download_url(document))

@@ -330,3 +330,26 @@ def test_used_up_guesses_are_refused_in_arabic(settings, member):
     FleetVehicle.objects.all().delete()
     response = member.post(VEHICLES, form, HTTP_ACCEPT_LANGUAGE="ar")
     assert "جُرِّبت أرقام خاطئة كثيرة" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("open", {"المخالفات غير المدفوعة": "4", "مجموع غير المدفوع (دينار أردني)": "100.000"}),
+        ("paid", {"المخالفات المدفوعة": "1", "مجموع المدفوع (دينار أردني)": "15.000"}),
+        (
+            "all",
+            {
+                "المخالفات غير المدفوعة": "4",
+                "مجموع غير المدفوع (دينار أردني)": "100.000",
+                "المخالفات المدفوعة": "1",
+                "مجموع المدفوع (دينار أردني)": "15.000",
+            },
+        ),
+    ],
+)
+def test_the_fleet_pdf_summary_says_what_its_list_shows(member, fleet, status, expected):
+    member.post(reverse("violations:fleet-pdf"), {"status": status})
+    summary = dict(IssuedDocument.objects.get(kind="violations-fleet-statement").summary)
+    counted = {k: v for k, v in summary.items() if "مدفوع" in k}
+    assert counted == expected
