@@ -77,7 +77,7 @@ SMS_APPROVED = _(
     "GAM: your permit renewal {reference} was approved. Pay {amount} JOD through eFAWATEERcom, "
     "e-payment number {billing_number}, before {deadline}."
 )
-SMS_REFUSED = _("GAM: your permit renewal request {reference} was refused. Reason: {reason}")
+SMS_REFUSED = _("GAM: your permit renewal request {reference} was refused. Reason: {reason}.")
 SMS_ISSUED = _(
     "GAM: permit {permit} is renewed until {until}. Download it and the fee's financial receipt on the portal "
     "(request {reference}); verification code {code}."

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from core.money import money_text
 from payments.models import Bill
 from services.documents import document_issue
-from violations.constants import ViolationStatus
 from violations.models import PaymentNotice, Violation
 from violations.sources import FleetFilter
 
@@ -121,30 +120,35 @@ def fleet_csv_row(violation: Violation) -> list[str]:
     ]
 
 
-def fleet_document_issue(*, organisation, owner, violations: list[Violation], filters: FleetFilter):
-    unpaid = [v for v in violations if v.status == ViolationStatus.OPEN]
-    total = sum((v.amount for v in unpaid), Decimal("0.000"))
+def fleet_document_issue(*, organisation, owner, violations: list[Violation], filters: FleetFilter, totals):
+    """The fleet statement as a PDF. ``totals`` (selectors.fleet_totals) sums every violation the
+    filters select, not only the first FLEET_PDF_MAX listed; like the page, the PDF says what its list
+    shows: unpaid, paid, or both."""
     now = timezone.localtime()
+    summary = [(_("Organisation"), organisation.name_ar), (_("Violations listed"), str(len(violations)))]
+    if totals.shows_unpaid:
+        summary += [
+            (_("Unpaid violations"), str(totals.unpaid_count)),
+            (_("Total unpaid (JOD)"), money_text(totals.unpaid_total)),
+        ]
+    if totals.shows_paid:
+        summary += [
+            (_("Paid violations"), str(totals.paid_count)),
+            (_("Total paid (JOD)"), money_text(totals.paid_total)),
+        ]
     return document_issue(
         kind="violations-fleet-statement",
         template="violations/documents/fleet_statement.html",
         context={
             "organisation": organisation,
             "violations": violations,
-            "unpaid_count": len(unpaid),
-            "total": total,
+            "totals": totals,
             "filters": filters,
             "truncated": len(violations) >= FLEET_PDF_MAX,
             "generated_at": now,
         },
         title=_("Fleet statement of traffic violations: %(organisation)s") % {"organisation": organisation.name_ar},
-        summary=[
-            (_("Organisation"), organisation.name_ar),
-            (_("Violations listed"), str(len(violations))),
-            (_("Unpaid violations"), str(len(unpaid))),
-            (_("Total unpaid (JOD)"), money_text(total)),
-            (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
-        ],
+        summary=[*summary, (_("As of"), formats.date_format(now, "DATETIME_FORMAT"))],
         owner_applicant=owner,
         owner_organisation=organisation,
         language=(get_language() or "ar")[:2],

@@ -2,6 +2,7 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
@@ -187,7 +188,10 @@ class FleetFilterForm(forms.Form):
                 Div(Field("status"), css_class="col-md-3"),
                 css_class="row",
             ),
-            Submit("filter", _("Filter"), css_class="btn-outline-primary"),
+            # A <button> with its words inside (not crispy's Submit, whose "btn btn-primary" under an
+            # outline class painted the label in the colour of its background), and no name: the
+            # query string carries the filters only.
+            StrictButton(_("Show"), type="submit", css_class="btn-outline-primary fleet-filter-submit"),
         )
 
     def clean(self):

@@ -146,13 +146,41 @@ def fleet_violations(*, organisation, filters: FleetFilter) -> QuerySet[Violatio
     return get_source().fleet_violations(organisation=organisation, filters=filters)
 
 
-def fleet_totals(violations: QuerySet[Violation]) -> dict:
-    """Count and total of the table's unpaid violations, and how many of them can be paid online."""
-    return violations.aggregate(
-        count=Count("pk", filter=Q(status=ViolationStatus.OPEN)),
-        total=Sum("amount", filter=Q(status=ViolationStatus.OPEN), default=Decimal("0.000")),
-        payable=Count("pk", filter=Q(status=ViolationStatus.OPEN, payable=True)),
+@dataclass(frozen=True)
+class FleetTotals:
+    """What the fleet page says above its table, for the same filters as the table.
+
+    ``status`` is the status the table was filtered by ("open", "paid", or "" for all); the page
+    sums only what the table lists, so a summary never contradicts the rows below it."""
+
+    status: str
+    unpaid_count: int
+    unpaid_total: Decimal
+    payable_count: int
+    paid_count: int
+    paid_total: Decimal
+
+    @property
+    def shows_unpaid(self) -> bool:
+        return self.status in (ViolationStatus.OPEN, "")
+
+    @property
+    def shows_paid(self) -> bool:
+        return self.status in (ViolationStatus.PAID, "")
+
+
+def fleet_totals(violations: QuerySet[Violation], *, status: str) -> FleetTotals:
+    """Counts and totals of the table's violations (already filtered by ``status``): unpaid, how many
+    of those can be paid online, and paid."""
+    open_, paid = Q(status=ViolationStatus.OPEN), Q(status=ViolationStatus.PAID)
+    sums = violations.aggregate(
+        unpaid_count=Count("pk", filter=open_),
+        unpaid_total=Sum("amount", filter=open_, default=Decimal("0.000")),
+        payable_count=Count("pk", filter=open_ & Q(payable=True)),
+        paid_count=Count("pk", filter=paid),
+        paid_total=Sum("amount", filter=paid, default=Decimal("0.000")),
     )
+    return FleetTotals(status=status, **sums)
 
 
 def bill_violations(bill: Bill) -> list[Violation]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import selectors as account_selectors
 from accounts.party import party_for_request
 from core.forms import form_add_errors
 from core.ratelimit import client_ip, too_many_requests
@@ -145,8 +146,21 @@ def _organisation_or_none(request):
     return party_for_request(request).organisation
 
 
-def _needs_organisation(request):
-    return render(request, "violations/fleet_needs_organisation.html", status=403)
+def _needs_organisation(request, *, status=403):
+    """What fleet inquiry is, who may use it and what this person can do instead, for someone signed in
+    who acts for no organisation. Opening a fleet page is a fair question (200); asking the fleet to do
+    something (a bill, a CSV, a PDF, adding a vehicle) is refused (403), with the same explanation."""
+    memberships = list(account_selectors.memberships_for(request.user))
+    return render(
+        request,
+        "violations/fleet_needs_organisation.html",
+        {
+            "can_act_for": [m for m in memberships if m.organisation.is_verified],
+            "awaiting_verification": [m for m in memberships if not m.organisation.is_verified],
+            "invitations": list(account_selectors.invitations_pending_for(request.user)),
+        },
+        status=status,
+    )
 
 
 def _fleet_filters(data, organisation):
@@ -169,7 +183,7 @@ def _fleet_filters(data, organisation):
 def fleet(request):
     organisation = _organisation_or_none(request)
     if organisation is None:
-        return _needs_organisation(request)
+        return _needs_organisation(request, status=200)
     fleet_vehicles, form, filters = _fleet_filters(request.GET, organisation)
     violations = selectors.fleet_violations(organisation=organisation, filters=filters)
     page = Paginator(violations, FLEET_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -184,7 +198,9 @@ def fleet(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "totals": selectors.fleet_totals(violations),
+            "totals": selectors.fleet_totals(violations, status=filters.status),
+            # Only violations payable now have a check box: no "one e-payment number" button without one.
+            "selectable": any(v.is_payable_now for v in page.object_list),
         },
     )
 
@@ -217,7 +233,7 @@ def fleet_bill(request):
 def fleet_vehicles(request):
     organisation = _organisation_or_none(request)
     if organisation is None:
-        return _needs_organisation(request)
+        return _needs_organisation(request, status=200 if request.method == "GET" else 403)
     add_form, csv_form, csv_result = FleetVehicleForm(), FleetCsvForm(), None
     if request.method == "POST":
         if "remove" in request.POST:
@@ -305,8 +321,12 @@ def fleet_pdf(request):
         return _needs_organisation(request)
     # The table's filters travel with the form as hidden fields.
     _fleet, _form, filters = _fleet_filters(request.POST, organisation)
-    violations = list(selectors.fleet_violations(organisation=organisation, filters=filters)[: documents.FLEET_PDF_MAX])
+    selected = selectors.fleet_violations(organisation=organisation, filters=filters)
     document = documents.fleet_document_issue(
-        organisation=organisation, owner=request.user, violations=violations, filters=filters
+        organisation=organisation,
+        owner=request.user,
+        violations=list(selected[: documents.FLEET_PDF_MAX]),
+        filters=filters,
+        totals=selectors.fleet_totals(selected, status=filters.status),
     )
     return redirect(documents.download_url(document))

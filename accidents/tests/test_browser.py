@@ -298,3 +298,56 @@ def test_not_paid_in_three_days_the_claim_is_cancelled_and_the_bill_closed(page,
     # The closed bill can no longer be paid: the late payment is kept for finance staff.
     assert pay_bill(claim.bill).state == PaymentState.QUEUED
     assert AccidentClaim.objects.get(pk=claim.pk).status == S.CANCELLED
+
+
+# --- the valuation table on a phone (issue 18, item 13) ---------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+# Every cell of the valuation a person reads (the header row is hidden on a phone), and the table's
+# scrolling wrapper: a column "cut off" is one that only scrolling sideways inside it would show.
+_VALUATION_BOXES_JS = """() => {
+  const table = document.querySelector("table.valuation");
+  const wrapper = table.closest(".table-responsive") || table.parentElement;
+  const cells = [...table.querySelectorAll("tbody td, tfoot th, tfoot td")].map((cell) => {
+    const box = cell.getBoundingClientRect();
+    return {text: cell.innerText.trim(), left: box.left, right: box.right};
+  });
+  return {cells, wrapper: [wrapper.scrollWidth, wrapper.clientWidth],
+          page: [document.documentElement.scrollWidth, window.innerWidth]};
+}"""
+
+
+def _assert_valuation_fits(page):
+    boxes = page.evaluate(_VALUATION_BOXES_JS)
+    width = boxes["page"][1]
+    outside = [c for c in boxes["cells"] if c["left"] < 0 or c["right"] > width]
+    assert not outside, f"cells outside the {width} px screen on {page.url}: {outside}"
+    assert boxes["wrapper"][0] <= boxes["wrapper"][1], f"the table scrolls sideways: {boxes['wrapper']}"
+    assert boxes["page"][0] <= width, f"the page overflows: {boxes['page']}"
+    return [c["text"] for c in boxes["cells"]]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_valuation_table_fits_a_phone_on_the_claim_page_and_the_choice_page(page, language):
+    claim = ClaimFactory(awaiting_choice=True, applicant=UserFactory())
+    page.set_viewport_size(PHONE)
+    _sign_in(page, claim.applicant)
+    page.goto(page.live_server_url + claim.get_absolute_url())
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == language
+
+    for url, name in ((claim.get_absolute_url(), "claim"), (f"/accidents/{claim.reference}/choose/", "choose")):
+        page.goto(page.live_server_url + url)
+        table = page.locator("table.valuation")
+        texts = _assert_valuation_fits(page)
+        # Each value beside the name of its column, the total last.
+        assert "عمود إنارة مجلفن 9 م" in texts and "350.000" in texts and texts[-1] == "400.000"
+        price = table.locator("tbody tr").first.locator("td").nth(3)
+        label = price.evaluate("(cell) => getComputedStyle(cell, '::before').content")
+        assert label.strip('"') == ("Unit price (JOD)" if language == "en" else "سعر الوحدة (دينار)")
+        assert table.get_by_text("400.000").is_visible()
+        screenshot(page, f"accidents-valuation-{name}-{language}-390")
+        assert_accessible(page)

@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from accounts.party import Party
+from contractors import constants
 from contractors.constants import RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.tests.conftest import NOW
@@ -123,6 +125,33 @@ def test_refusal_needs_a_reason_and_tells_the_applicant(frozen, permit, staff):
     assert (event.actor, event.actor_kind, event.public_note) == (staff, "staff", "التصريح عليه مخالفات غير مسددة")
     sms = Notification.objects.get(dedupe_key=f"contractors:{renewal.pk}:refused")
     assert sms.mobile == "+962779999999" and "التصريح عليه مخالفات غير مسددة" in sms.text
+
+
+@pytest.mark.parametrize(
+    ("language", "reason", "ending"),
+    [
+        ("ar", "التصريح عليه مخالفات غير مسددة", "السبب: التصريح عليه مخالفات غير مسددة."),
+        ("ar", "الكفالة منتهية.", "السبب: الكفالة منتهية."),
+        ("en", "The guarantee has expired", "Reason: The guarantee has expired."),
+        ("en", "The guarantee has expired.", "Reason: The guarantee has expired."),
+    ],
+)
+def test_the_refusal_sms_ends_with_one_full_stop(frozen, permit, staff, language, reason, ending):
+    renewal = RenewalRequestFactory(permit=permit, language=language)
+    renewal_refuse(renewal=renewal, staff=staff, reason=reason)
+    text = Notification.objects.get(dedupe_key=f"contractors:{renewal.pk}:refused").text
+    assert text.endswith(ending) and not text.endswith("..")
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_every_contractor_sms_text_ends_with_a_full_stop(language):
+    values = {
+        name: "X" for name in ("reference", "reason", "amount", "billing_number", "deadline", "permit", "until", "code")
+    }
+    with translation.override(language):
+        texts = {name: str(text).format(**values) for name, text in vars(constants).items() if name.startswith("SMS_")}
+    assert len(texts) >= 5
+    assert {name: text for name, text in texts.items() if not text.endswith(".")} == {}
 
 
 def test_a_refused_request_frees_the_period_for_a_new_one(frozen, permit, staff):

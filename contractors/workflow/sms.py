@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from contractors.models import RenewalRequest
+from core.text import embedded
 from notifications.outbox import notify
 
 
@@ -12,7 +13,9 @@ def renewal_sms(*, renewal: RenewalRequest, text: Promise, context: dict, event:
     """Text ``renewal``'s phone once per ``event`` (a rerun sends nothing more: the dedupe key)."""
     recipient = None if renewal.submitted_anonymously else renewal.applicant
     with translation.override(renewal.language or "ar"):
-        rendered = str(text).format(reference=renewal.reference, **context)
+        # A staff reason ends as staff typed it; the text's own full stop ends the sentence (no "..").
+        values = {key: embedded(value) if isinstance(value, str) else value for key, value in context.items()}
+        rendered = str(text).format(reference=renewal.reference, **values)
     # notify() renders in the recipient's language; a person without an account chose theirs on the
     # site, so the text is rendered here already (braces escaped: notify formats it once more).
     notify(

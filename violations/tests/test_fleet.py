@@ -1,9 +1,11 @@
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -56,16 +58,145 @@ def _numbers(response):
     return {v.number for v in response.context["page"].object_list}
 
 
-def test_the_fleet_view_is_for_business_accounts(logged_in):
-    assert logged_in.get(FLEET).status_code == 403
-    assert logged_in.get(VEHICLES).status_code == 403
+def _summary(response) -> str:
+    """The text of the summary above the table (#fleet-totals), tags and runs of spaces removed."""
+    block = re.search(r'<div id="fleet-totals"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    assert block, "no summary on the page"
+    return " ".join(re.sub(r"<[^>]+>", " ", block.group(1)).split())
+
+
+def _text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+ALL_FLEET_URLS = [
+    ("get", FLEET),
+    ("get", VEHICLES),
+    ("get", reverse("violations:fleet-csv")),
+    ("post", reverse("violations:fleet-pdf")),
+    ("post", reverse("violations:fleet-bill")),
+    ("post", VEHICLES),
+]
+
+
+def test_someone_acting_for_no_organisation_is_told_what_fleet_inquiry_is_and_what_to_do(logged_in):
+    for url in (FLEET, VEHICLES):
+        response = logged_in.get(url)
+        assert response.status_code == 200
+        assert "violations/fleet_needs_organisation.html" in [t.name for t in response.templates]
+        html = response.content.decode()
+        text = _text(response)
+        assert "يتيح الاستعلام عن مخالفات الأسطول للشركة" in text  # what it is
+        assert "شركة أو مؤسسة مسجلة في البوابة كجهة" in text  # who can use it
+        # What they can do now: their own vehicle's violations, register an organisation, be invited.
+        assert f'href="{reverse("violations:inquiry")}"' in html
+        assert f'href="{reverse("accounts:organisation-create")}"' in html
+        assert f'href="{reverse("accounts:organisation-list")}"' in html
+        assert "page" not in response.context
+
+
+def test_a_member_acting_for_themselves_is_offered_to_act_for_their_organisation(client_for, user, organisation, fleet):
+    client = client_for(user)  # signed in, acting for themselves
+    response = client.get(FLEET)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'action="{reverse("accounts:acting-for")}"' in html and f'name="next" value="{FLEET}"' in html
+    assert f'name="party" value="{organisation.pk}"' in html and f"مثّل {organisation.name_ar}" in html
+    # The button does what it says: back to the fleet, acting for the organisation.
+    chosen = client.post(reverse("accounts:acting-for"), {"party": organisation.pk, "next": FLEET})
+    assert chosen["Location"] == FLEET
+    assert client.get(FLEET).context["page"].object_list
+
+
+def test_a_member_of_an_unverified_organisation_is_told_it_awaits_verification(client_for, user):
+    unverified = MembershipFactory(user=user, organisation=OrganisationFactory(unverified=True)).organisation
+    text = _text(client_for(user).get(FLEET))
+    assert f"{unverified.name_ar} مسجلة لكنها لم توثَّق بعد" in text
+    assert "مثّل" not in text
+
+
+@pytest.mark.parametrize(("method", "url"), ALL_FLEET_URLS[2:])
+def test_fleet_actions_without_an_organisation_are_refused_with_the_explanation(logged_in, fleet, method, url):
+    _vans, v = fleet
+    response = getattr(logged_in, method)(url, {"violation": [v["a1"].pk]} if "bill" in url else {})
+    assert response.status_code == 403
+    assert "يتيح الاستعلام عن مخالفات الأسطول للشركة" in _text(response)
+    assert not Bill.objects.exists() and not IssuedDocument.objects.exists()
+
+
+@pytest.mark.parametrize(("method", "url"), ALL_FLEET_URLS)
+def test_anonymous_visitors_of_the_fleet_pages_are_sent_to_sign_in(client, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_fleet_table_shows_open_violations_of_vehicles_whose_registration_matches(member, fleet):
     _vans, v = fleet
     response = member.get(FLEET)
     assert _numbers(response) == {v["a1"].number, v["a2"].number, v["b1"].number, v["b3"].number}
-    assert response.context["totals"]["total"] == Decimal("100.000")
+    assert response.context["totals"].unpaid_total == Decimal("100.000")
+
+
+def test_the_summary_says_what_the_unpaid_filter_lists(member, fleet):
+    for query in ({}, {"status": "open"}):
+        summary = _summary(member.get(FLEET, query))
+        assert summary == "غير المدفوع: 4 مخالفات، بمبلغ 100.000 دينار أردني (القابل منها للدفع الإلكتروني: 3)."
+
+
+def test_the_summary_says_what_the_paid_filter_lists(member, fleet):
+    response = member.get(FLEET, {"status": "paid"})
+    assert len(_numbers(response)) == 1
+    assert _summary(response) == "المدفوع: مخالفة واحدة، بمبلغ 15.000 دينار أردني."
+    # Nothing to select, so no "one e-payment number for the selected violations" button.
+    assert "رقم دفع إلكتروني واحد للمخالفات المختارة" not in response.content.decode()
+    assert "رقم دفع إلكتروني واحد للمخالفات المختارة" in member.get(FLEET).content.decode()
+
+
+def test_the_summary_says_both_under_all(member, fleet):
+    response = member.get(FLEET, {"status": "all"})
+    assert len(_numbers(response)) == 5
+    assert _summary(response) == (
+        "غير المدفوع: 4 مخالفات، بمبلغ 100.000 دينار أردني (القابل منها للدفع الإلكتروني: 3). "
+        "المدفوع: مخالفة واحدة، بمبلغ 15.000 دينار أردني."
+    )
+
+
+def test_the_summary_follows_the_vehicle_filter_and_an_invalid_filter_shows_unpaid(member, fleet, organisation):
+    vans, _v = fleet
+    second = FleetVehicle.objects.get(organisation=organisation, plate_number=vans[1].plate_number)
+    both = _summary(member.get(FLEET, {"vehicle": second.pk, "status": "all"}))
+    assert both.startswith("غير المدفوع: مخالفتان، بمبلغ 65.000 دينار أردني") and "المدفوع: مخالفة واحدة" in both
+    # A filter that cannot be applied (end before start) lists unpaid violations: the summary says unpaid.
+    response = member.get(FLEET, {"status": "paid", "date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert _summary(response).startswith("غير المدفوع: 4 مخالفات")
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [
+        (0, "0 مخالفة،"),
+        (1, "مخالفة واحدة،"),
+        (2, "مخالفتان،"),
+        (3, "3 مخالفات،"),
+        (11, "11 مخالفة،"),
+        (100, "100 مخالفة،"),
+    ],
+)
+def test_the_summary_counts_violations_in_arabic_with_all_six_plural_forms(member, organisation, count, words):
+    van = VehicleFactory()
+    FleetVehicleFactory.for_vehicle(van, organisation=organisation)
+    ViolationFactory.create_batch(count, vehicle=van, paid=True, amount=Decimal("1.000"))
+    assert _summary(member.get(FLEET, {"status": "paid"})) == f"المدفوع: {words} بمبلغ {count}.000 دينار أردني."
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 violation,"), (3, "3 violations,")])
+def test_the_summary_counts_violations_in_english(member, organisation, count, words):
+    van = VehicleFactory()
+    FleetVehicleFactory.for_vehicle(van, organisation=organisation)
+    ViolationFactory.create_batch(count, vehicle=van, amount=Decimal("2.000"))
+    member.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    summary = _summary(member.get(FLEET))
+    assert summary.startswith(f"Unpaid: {words} {2 * count}.000 JOD")
 
 
 def test_another_organisation_sees_nothing_of_this_fleet(client_for, fleet):
@@ -199,3 +330,26 @@ def test_used_up_guesses_are_refused_in_arabic(settings, member):
     FleetVehicle.objects.all().delete()
     response = member.post(VEHICLES, form)
     assert "جُرِّبت أرقام خاطئة كثيرة" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("open", {"المخالفات غير المدفوعة": "4", "مجموع غير المدفوع (دينار أردني)": "100.000"}),
+        ("paid", {"المخالفات المدفوعة": "1", "مجموع المدفوع (دينار أردني)": "15.000"}),
+        (
+            "all",
+            {
+                "المخالفات غير المدفوعة": "4",
+                "مجموع غير المدفوع (دينار أردني)": "100.000",
+                "المخالفات المدفوعة": "1",
+                "مجموع المدفوع (دينار أردني)": "15.000",
+            },
+        ),
+    ],
+)
+def test_the_fleet_pdf_summary_says_what_its_list_shows(member, fleet, status, expected):
+    member.post(reverse("violations:fleet-pdf"), {"status": status})
+    summary = dict(IssuedDocument.objects.get(kind="violations-fleet-statement").summary)
+    counted = {k: v for k, v in summary.items() if "مدفوع" in k}
+    assert counted == expected
