@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.dates import datetime_text
 from core.money import money_text
 from payments.models import Bill
 from services.documents import document_issue
@@ -36,7 +37,7 @@ def statement_document_issue(*, statement, owner, organisation=None):
             (_("Unpaid violations"), str(statement.count)),
             (_("Total (JOD)"), money_text(statement.total)),
             (_("E-payment number for all payable violations"), statement.bills.all or "—"),
-            (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
+            (_("As of"), datetime_text(now)),
         ],
         owner_applicant=owner,
         owner_organisation=organisation,
@@ -68,7 +69,7 @@ def payment_notice_issue(*, billing_number: str, violations: list[Violation], ow
             (_("Violations paid"), ", ".join(v.number for v in violations)),
             (_("Amount paid (JOD)"), money_text(total)),
             # As the receipt and the bill page print it (one "paid at": the bank's time, in Amman).
-            (_("Paid at"), formats.date_format(timezone.localtime(paid_at), "Y-m-d H:i")),
+            (_("Paid at"), datetime_text(paid_at)),
         ],
         owner_applicant=owner,
         owner_organisation=organisation,
@@ -143,7 +144,7 @@ def fleet_document_issue(*, organisation, owner, violations: list[Violation], fi
             (_("Violations listed"), str(len(violations))),
             (_("Unpaid violations"), str(len(unpaid))),
             (_("Total unpaid (JOD)"), money_text(total)),
-            (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
+            (_("As of"), datetime_text(now)),
         ],
         owner_applicant=owner,
         owner_organisation=organisation,
