@@ -79,7 +79,9 @@ def assert_one_format(text: str, language: str, *, expect: str) -> None:
     assert expect in text, f"{expect!r} not in {text[:2000]!r}"
     for pattern in [*OTHER_FORMATS, WRONG_COMMA[language]]:
         found = pattern.search(text)
-        assert found is None, f"another date format: {found.group(0)!r} in …{text[max(found.start() - 80, 0) :][:200]!r}"
+        assert found is None, (
+            f"another date format: {found.group(0)!r} in …{text[max(found.start() - 80, 0) :][:200]!r}"
+        )
 
 
 @pytest.fixture
@@ -148,9 +150,9 @@ def test_a_deadline_reminder_sms_writes_the_deadline_in_the_recipients_format(de
     with time_machine.travel(MOMENT - dt.timedelta(days=3), tick=False):
         application = DemoApplicationFactory(awaiting_payment=True, applicant=user)
     assert application.deadline_at == MOMENT
-    with translation.override("en" if language == "ar" else "ar"):  # whoever runs the sweep
-        with time_machine.travel(MOMENT - dt.timedelta(hours=2), tick=False):
-            assert deadlines_sweep().reminded == 1
+    sweeper = "en" if language == "ar" else "ar"  # whoever runs the sweep, the recipient's language
+    with translation.override(sweeper), time_machine.travel(MOMENT - dt.timedelta(hours=2), tick=False):
+        assert deadlines_sweep().reminded == 1
     (sms,) = Notification.objects.filter(application=application)
     assert_one_format(sms.text, language, expect=DATETIME[language])
 
