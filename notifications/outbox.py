@@ -19,8 +19,8 @@ def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, 
 
     ``text`` is a gettext_lazy string with ``{placeholders}``; it is rendered in the recipient's language
     (default Arabic). Pass dates and date-times as they are: they are written in that language's one
-    format, in Amman time (``core.dates``). A second call with the same ``dedupe_key`` returns the existing notification and
-    sends nothing.
+    format, in Amman time (``core.dates``). A second call with the same ``dedupe_key`` returns the
+    existing notification and sends nothing.
     """
     if not dedupe_key:
         raise ValueError("notify() needs a dedupe_key naming the event")
