@@ -19,6 +19,7 @@ from contractors.constants import SUGGESTED_FEES, RenewalStatus
 from contractors.forms import ApproveForm, RefuseForm
 from contractors.models import Contractor, Permit, RenewalRequest
 from contractors.workflow import renewal_approve, renewal_default_period, renewal_refuse
+from core.dates import date_text
 from core.phones import phone_local
 from notifications.models import Notification
 from services.admin import ApplicationAdminMixin, ApplicationQueueFilter
@@ -161,7 +162,7 @@ class RenewalRequestAdmin(ApplicationAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("current validity"))
     def permit_validity(self, obj):
         permit = obj.permit
-        return f"{permit.valid_from:%Y-%m-%d} → {permit.valid_until:%Y-%m-%d} ({permit.get_status_display()})"
+        return f"{date_text(permit.valid_from)} – {date_text(permit.valid_until)} ({permit.get_status_display()})"
 
     @admin.display(description=_("mobile number"), ordering="phone")
     def phone_display(self, obj):

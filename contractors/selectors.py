@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from contractors.constants import MSG_CANCELLED
 from contractors.inputs import identifier_normalize
 from contractors.models import Permit, RenewalRequest
+from core.dates import date_text
 from core.digits import digits_ascii
 from core.phones import mobile_normalise
 from services.reference import reference_normalise
@@ -98,7 +99,8 @@ def permit_summary(permit: Permit) -> dict:
         "year": permit.year,
         "kind": permit.get_kind_display(),
         "site": permit.site,
-        "valid_until": permit.valid_until.isoformat(),
+        "valid_until": permit.valid_until.isoformat(),  # for machines (API, JSON)
+        "valid_until_text": date_text(permit.valid_until),  # for people, in the page's language
         "status": permit.get_status_display(),
     }
 

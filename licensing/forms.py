@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import span_text
 from licensing.models import InspectionSlot, Profession
 
 _reference = RegexValidator(
@@ -87,10 +88,7 @@ class SplitForm(forms.Form):
 
 class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        start = timezone.localtime(obj.starts_at)
-        end = timezone.localtime(obj.ends_at)
-        # Isolated left-to-right, so that an Arabic page does not reorder the date and the times.
-        label = f"{date_format(start, 'l')} \u2066{start:%Y-%m-%d} {start:%H:%M}–{end:%H:%M}\u2069"
+        label = f"{date_format(timezone.localtime(obj.starts_at), 'l')} {span_text(obj.starts_at, obj.ends_at)}"
         return f"{label} ({obj.area})" if obj.area else label
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import span_text
 from licensing.constants import ApprovalDecision, DueKind, InspectionResult, LicenceStatus
 from services.models import Application, BilingualMixin
 
@@ -202,10 +203,7 @@ class InspectionSlot(models.Model):
         ]
 
     def __str__(self):
-        start = timezone.localtime(self.starts_at)
-        end = timezone.localtime(self.ends_at)
-        # Isolated left-to-right, so that an Arabic sentence does not reorder the date and the times.
-        return f"\u2066{start:%Y-%m-%d %H:%M}–{end:%H:%M}\u2069"
+        return span_text(self.starts_at, self.ends_at)
 
 
 class SplitApplication(Application):

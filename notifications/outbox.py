@@ -3,9 +3,12 @@ after the current transaction commits. Every other app calls only this."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from core.dates import when_text
 from core.text import embedded
 from notifications.models import Notification
 from notifications.sending import enqueue
@@ -15,8 +18,9 @@ def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, 
     """Store a message for ``recipient`` and send it by SMS after the current transaction commits.
 
     ``text`` is a gettext_lazy string with ``{placeholders}``; it is rendered in the recipient's language
-    (default Arabic). A second call with the same ``dedupe_key`` returns the existing notification and
-    sends nothing.
+    (default Arabic). Pass dates and date-times as they are: they are written in that language's one
+    format, in Amman time (``core.dates``). A second call with the same ``dedupe_key`` returns the
+    existing notification and sends nothing.
     """
     if not dedupe_key:
         raise ValueError("notify() needs a dedupe_key naming the event")
@@ -27,7 +31,7 @@ def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, 
     language = (getattr(recipient, "language", "") or "ar")[:2]
     with translation.override(language):
         # Reasons and notes typed by staff end as they like; the message's own sentence punctuates them.
-        values = {key: embedded(value) if isinstance(value, str) else value for key, value in (context or {}).items()}
+        values = {key: message_value(value) for key, value in (context or {}).items()}
         body = str(text).format(**values)
     if mobile is None and recipient is not None:
         # Every SMS goes to the account's mobile once it is verified; otherwise the inbox only.
@@ -52,3 +56,13 @@ def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, 
     if notification.status == Notification.Status.QUEUED:
         transaction.on_commit(lambda: enqueue(notification.pk), robust=True)
     return notification
+
+
+def message_value(value):
+    """A context value as a message shows it, in the active (the recipient's) language: a typed reason
+    punctuated as part of the sentence, a date or date-time in the one format (``core.dates``)."""
+    if isinstance(value, str):
+        return embedded(value)
+    if isinstance(value, date):  # a datetime is a date too
+        return when_text(value)
+    return value

@@ -2,11 +2,11 @@
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import datetime_text
 from payments.constants import BillStatus, PaymentState
 from payments.efawateercom import protocol
 from payments.models import Bill, Payment, Receipt
@@ -41,7 +41,7 @@ def receipt_for_bill(*, bill: Bill):
                 (_("E-payment number"), bill.billing_number),
                 (_("Payer"), bill.payer_name),
                 (_("Amount paid"), f"{payment.paid_amount:.3f} {protocol.CURRENCY}"),
-                (_("Paid on"), date_format(paid_at, "Y-m-d H:i")),
+                (_("Paid on"), datetime_text(paid_at)),
                 (_("eFAWATEERcom transaction"), payment.trx),
             ]
         document = document_issue(

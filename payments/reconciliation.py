@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.dates import datetime_text
 from payments.constants import PaymentSource
 from payments.efawateercom import protocol
 from payments.efawateercom.protocol import ProtocolError
@@ -205,8 +205,8 @@ def _settle_row(row: _Row, fields: dict) -> SettlementLine:
     late_after = getattr(settings, "EFAWATEERCOM_LATE_NOTICE_MINUTES", LATE_NOTICE_MINUTES)
     if payment_time_gap(payment).total_seconds() > late_after * 60:
         note = _("paid at the bank %(paid)s, notification recorded %(recorded)s") % {
-            "paid": formats.date_format(timezone.localtime(payment_paid_at(payment)), "Y-m-d H:i"),
-            "recorded": formats.date_format(timezone.localtime(payment.received_at), "Y-m-d H:i"),
+            "paid": datetime_text(payment_paid_at(payment)),
+            "recorded": datetime_text(payment.received_at),
         }
         return SettlementLine(**fields, payment=payment, outcome=SettlementLine.Outcome.LATE, note=note[:300])
     return SettlementLine(**fields, payment=payment, outcome=SettlementLine.Outcome.MATCHED)

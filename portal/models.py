@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import datetime_text
+
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
@@ -51,4 +53,4 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"], name="audit_object_at")]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+        return f"{datetime_text(self.at)} {self.actor_repr} {self.action} {self.object_repr}"

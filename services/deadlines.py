@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.outbox import notify
 from services.models import Application, ApplicationReminder
-from services.workflow import CLEAR, TransitionError, application_transition, deadline_text, get_workflow
+from services.workflow import CLEAR, TransitionError, application_transition, get_workflow
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def reminder_send(*, application_id: int, deadline_at: datetime, offset_hours: i
         context = {
             "reference": row.reference,
             "status": _lazy_label(workflow, row.deadline_action),
-            "deadline": deadline_text(local),
+            "deadline": deadline_at,
         }
         if row.deadline_reason:
             context["reason"] = gettext_lazy(row.deadline_reason)

@@ -8,7 +8,6 @@ the move, write the append-only event and schedule the SMS after the commit.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -89,11 +88,6 @@ def application_payer_name(application) -> str:
     if application.organisation_id:
         return application.organisation.name_ar
     return application.applicant.display_name
-
-
-def deadline_text(at: datetime) -> str:
-    """A deadline as an SMS shows it: local time, digits every phone renders."""
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
 def application_create(

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.dates import datetime_text
 from core.money import money_text
 from payments.models import Bill
 from services.documents import document_issue
@@ -35,7 +36,7 @@ def statement_document_issue(*, statement, owner, organisation=None):
             (_("Unpaid violations"), str(statement.count)),
             (_("Total (JOD)"), money_text(statement.total)),
             (_("E-payment number for all payable violations"), statement.bills.all or "—"),
-            (_("As of"), formats.date_format(now, "DATETIME_FORMAT")),
+            (_("As of"), datetime_text(now)),
         ],
         owner_applicant=owner,
         owner_organisation=organisation,
@@ -67,7 +68,7 @@ def payment_notice_issue(*, billing_number: str, violations: list[Violation], ow
             (_("Violations paid"), ", ".join(v.number for v in violations)),
             (_("Amount paid (JOD)"), money_text(total)),
             # As the receipt and the bill page print it (one "paid at": the bank's time, in Amman).
-            (_("Paid at"), formats.date_format(timezone.localtime(paid_at), "Y-m-d H:i")),
+            (_("Paid at"), datetime_text(paid_at)),
         ],
         owner_applicant=owner,
         owner_organisation=organisation,
@@ -148,7 +149,7 @@ def fleet_document_issue(*, organisation, owner, violations: list[Violation], fi
             "generated_at": now,
         },
         title=_("Fleet statement of traffic violations: %(organisation)s") % {"organisation": organisation.name_ar},
-        summary=[*summary, (_("As of"), formats.date_format(now, "DATETIME_FORMAT"))],
+        summary=[*summary, (_("As of"), datetime_text(now))],
         owner_applicant=owner,
         owner_organisation=organisation,
         language=(get_language() or "ar")[:2],

@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import datetime_text
 from violations.constants import NATIONAL_LICENCE_LENGTH, InquiryKind, Issuer, ViolationStatus
 
 
@@ -125,10 +125,10 @@ class Violation(models.Model):
         return self.offence_ar
 
     # Tables show every violation's date and amount: formatted here rather than by the template filters
-    # date:"Y-m-d H:i" and floatformat:"3u" (same text), which cost more than the rest of a row.
+    # (same text: the one date-time format, core.dates), which cost more than the rest of a row.
     @property
     def issued_at_text(self) -> str:
-        return timezone.localtime(self.issued_at).strftime("%Y-%m-%d %H:%M")
+        return datetime_text(self.issued_at)
 
     @property
     def amount_text(self) -> str:
@@ -235,7 +235,7 @@ class FeedImport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name} ({datetime_text(self.created_at)})"
 
 
 class PaymentNotice(models.Model):

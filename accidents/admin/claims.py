@@ -5,7 +5,6 @@ The decisions (value, check insurance, review the letter, cancel) are in :mod:`a
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from accidents.admin.decisions import ClaimDecisionsMixin
 from accidents.admin.inlines import ClaimTimelineInline, DocumentInline, NotificationInline, ValuationItemInline
 from accidents.constants import ClaimStatus
 from accidents.models import AccidentClaim
+from core.dates import datetime_text
 from services.admin import ApplicationAdminMixin, ApplicationQueueFilter, ApplicationStatusFilter
 
 S = ClaimStatus
@@ -164,7 +164,7 @@ class AccidentClaimAdmin(ClaimDecisionsMixin, ApplicationAdminMixin, admin.Model
         if not claim.deadline_at:
             return "-"
         reason = gettext(claim.deadline_reason) if claim.deadline_reason else ""
-        return f"{timezone.localtime(claim.deadline_at):%Y-%m-%d %H:%M} ({reason})"
+        return f"{datetime_text(claim.deadline_at)} ({reason})"
 
     @admin.display(description=_("What was damaged"))
     def damaged_property_display(self, claim):

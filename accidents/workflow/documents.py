@@ -6,7 +6,7 @@ Called by the ``release_certificate_issue`` task only (this module does not impo
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from accidents.constants import DOCUMENT_KIND, ClaimStatus
 from accidents.models import AccidentClaim
 from accidents.selectors import claim_items
 from accidents.workflow.common import claim_lock
+from core.dates import date_text
 from core.digits import masked
 from core.money import money_text
 from services.documents import document_issue
@@ -34,9 +35,9 @@ def claim_certificate_issue(*, claim_id: int):
                 # Masked: the summary is public at /verify/, and the full number is the violations
                 # inquiry's secret (issue 17, finding 8). The PDF, the owner's, keeps it whole.
                 (gettext("Vehicle registration number"), masked(claim.registration_number)),
-                (gettext("Accident date"), claim.accident_date.isoformat()),
+                (gettext("Accident date"), date_text(claim.accident_date)),
                 (gettext("Damage valued at"), f"{money_text(claim.damage_amount)} JOD"),
-                (gettext("Released on"), timezone.localtime(claim.released_at).strftime("%Y-%m-%d")),
+                (gettext("Released on"), date_text(claim.released_at)),
             ]
         document = document_issue(
             kind=DOCUMENT_KIND,

@@ -36,7 +36,6 @@ from services.workflow import (
     application_require_party,
     application_require_status,
     application_transition,
-    deadline_text,
 )
 
 S = ClaimStatus
@@ -100,7 +99,7 @@ def claim_bill_issue(
             {
                 "amount": money_text(bill.amount),
                 "billing_number": bill.billing_number,
-                "deadline": deadline_text(deadline.at),
+                "deadline": deadline.at,
             },
         ),
     )
@@ -147,7 +146,7 @@ def claim_payment_choose(*, claim: AccidentClaim, party: Party, method: str) -> 
                 actor_kind=ApplicationEvent.ActorKind.CITIZEN,
                 reason=_("The applicant chose to pay through the insurance company"),
                 deadline=deadline,
-                sms=(SMS_LETTER, {"deadline": deadline_text(deadline.at)}),
+                sms=(SMS_LETTER, {"deadline": deadline.at}),
             )
     return claim
 

@@ -20,10 +20,11 @@ from contractors.constants import (
 )
 from contractors.models import RenewalRequest
 from contractors.workflow.sms import renewal_sms
+from core.dates import date_text
 from payments.constants import ServiceType
 from payments.services import BillLineSpec, bill_create, bills_close_for_item
 from services.models import ApplicationEvent
-from services.workflow import Deadline, application_transition, deadline_text
+from services.workflow import Deadline, application_transition
 
 STAFF = ApplicationEvent.ActorKind.STAFF
 
@@ -55,7 +56,7 @@ def renewal_approve(
         if approved_until <= renewal.permit.valid_until:
             raise ValidationError(
                 _("The renewal must reach beyond the permit's current end date (%(date)s).")
-                % {"date": renewal.permit.valid_until.isoformat()},
+                % {"date": date_text(renewal.permit.valid_until)},
                 code="dates",
             )
         deadline_at = timezone.now() + dt.timedelta(days=PAYMENT_DAYS)
@@ -104,7 +105,7 @@ def renewal_approve(
         renewal_sms(
             renewal=renewal,
             text=SMS_APPROVED,
-            context={"amount": fee, "billing_number": bill.billing_number, "deadline": deadline_text(deadline_at)},
+            context={"amount": fee, "billing_number": bill.billing_number, "deadline": deadline_at},
             event="approved",
         )
     return renewal

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from contractors.constants import DOCUMENT_KIND, SMS_ISSUED, RenewalStatus
 from contractors.models import RenewalRequest
 from contractors.workflow.sms import renewal_sms
+from core.dates import date_text
 from payments.models import Payment
 from services.documents import code_display, document_issue
 from services.models import IssuedDocument
@@ -40,8 +41,8 @@ def renewal_permit_issue(*, renewal_id: int, payment_id: int | None = None) -> I
                 (_("Contractor"), f"{contractor.number} — {contractor.tr('name')}"),
                 (_("Permit"), f"{permit.number}/{permit.year} — {permit.get_kind_display()}"),
                 (_("Site"), permit.site),
-                (_("Renewed from"), renewal.approved_from.isoformat()),
-                (_("Renewed until"), renewal.approved_until.isoformat()),
+                (_("Renewed from"), date_text(renewal.approved_from)),
+                (_("Renewed until"), date_text(renewal.approved_until)),
                 (_("Request"), renewal.reference),
             ]
             summary = [(str(label), value) for label, value in summary]
@@ -67,7 +68,7 @@ def renewal_permit_issue(*, renewal_id: int, payment_id: int | None = None) -> I
             text=SMS_ISSUED,
             context={
                 "permit": f"{permit.number}/{permit.year}",
-                "until": renewal.approved_until.isoformat(),
+                "until": renewal.approved_until,
                 "code": code_display(document.code),
             },
             event="issued",

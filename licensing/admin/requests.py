@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import datetime_text
 from core.forms import form_add_errors
 from licensing.constants import SplitStatus
 from licensing.forms import (
@@ -206,7 +207,7 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
     def deadline_info(self, obj):
         if not obj.deadline_at:
             return "-"
-        return f"{timezone.localtime(obj.deadline_at):%Y-%m-%d %H:%M} ({obj.deadline_reason})"
+        return f"{datetime_text(obj.deadline_at)} ({obj.deadline_reason})"
 
     # --- changelist and change form ------------------------------------------------------------
 

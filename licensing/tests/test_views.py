@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
+from core.dates import date_text
 from licensing.constants import SplitStatus
 from licensing.models import SplitApplication
 from licensing.selectors import split_bill_to_pay
@@ -48,7 +50,8 @@ def test_apply_through_the_form_shows_the_request_with_the_standard_time(client,
     assert response.redirect_chain[-1][0] == application.get_absolute_url()
     assert application.reference in response.text
     assert "standard-time" in response.text
-    assert application.due_by.strftime("%Y-%m-%d") in response.text
+    with translation.override("ar"):
+        assert date_text(application.due_by) in response.text
 
 
 def test_a_missing_certificate_is_refused_and_the_form_keeps_what_was_typed(client, world):

@@ -26,7 +26,6 @@ from services.workflow import (
     application_payer_name,
     application_require_status,
     application_transition,
-    deadline_text,
 )
 
 S = SplitStatus
@@ -91,7 +90,7 @@ def split_fees_bill_and_wait(*, application: SplitApplication, amount: Decimal, 
             {
                 "amount": money_text(bill.amount),
                 "billing_number": bill.billing_number,
-                "deadline": deadline_text(deadline.at),
+                "deadline": deadline.at,
             },
         ),
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.party import Party
+from core.dates import datetime_text
 from licensing.constants import SMS_CORRECT, SMS_INSPECTION, SMS_VISIT_MISSED, InspectionResult, SplitStatus
 from licensing.models import InspectionBooking, InspectionSlot, SplitApplication
 from licensing.workflow.common import split_lock
@@ -15,7 +16,6 @@ from services.workflow import (
     application_require_party,
     application_require_status,
     application_transition,
-    deadline_text,
 )
 
 S = SplitStatus
@@ -54,8 +54,8 @@ def split_inspection_book(
             to_status=S.INSPECTION_BOOKED,
             actor=actor,
             actor_kind=ActorKind.CITIZEN if party is not None else ActorKind.STAFF,
-            reason=_("Inspection booked for %(when)s") % {"when": deadline_text(slot.starts_at)},
-            sms=(SMS_INSPECTION, {"when": deadline_text(slot.starts_at)}),
+            reason=_("Inspection booked for %(when)s") % {"when": datetime_text(slot.starts_at)},
+            sms=(SMS_INSPECTION, {"when": slot.starts_at}),
         )
     return booking
 
@@ -71,7 +71,7 @@ def _booking_visited(application: SplitApplication) -> InspectionBooking:
     if timezone.now() < booking.visit_at:
         raise ValidationError(
             gettext("The visit is booked for %(when)s: its result can be recorded once the visit has begun.")
-            % {"when": deadline_text(booking.visit_at)},
+            % {"when": datetime_text(booking.visit_at)},
             code="visit_not_begun",
         )
     return booking
@@ -125,14 +125,14 @@ def split_inspection_missed(*, application: SplitApplication, actor, note: str =
         booking.result_at = timezone.now()
         booking.result_by = actor
         booking.save()
-        when = deadline_text(booking.visit_at)
         application_transition(
             application=application,
             to_status=S.AWAITING_BOOKING,
             actor=actor,
             actor_kind=ActorKind.STAFF,
-            reason=_("The inspection booked for %(when)s did not take place") % {"when": when},
+            reason=_("The inspection booked for %(when)s did not take place")
+            % {"when": datetime_text(booking.visit_at)},
             public_note=booking.findings,
-            sms=(SMS_VISIT_MISSED, {"when": when}),
+            sms=(SMS_VISIT_MISSED, {"when": booking.visit_at}),
         )
     return application

@@ -21,7 +21,7 @@ from licensing.workflow.accept import split_accept
 from licensing.workflow.dues import split_dues_bill_create
 from notifications.outbox import notify
 from services.models import ApplicationEvent
-from services.workflow import Deadline, application_create, deadline_text
+from services.workflow import Deadline, application_create
 
 S = SplitStatus
 ActorKind = ApplicationEvent.ActorKind
@@ -168,7 +168,7 @@ def split_apply(*, party: Party, data: SplitData) -> SplitApplication:
                     "reference": application.reference,
                     "amount": money_text(bill.amount),
                     "billing_number": bill.billing_number,
-                    "deadline": deadline_text(deadline.at),
+                    "deadline": deadline.at,
                 },
                 recipient=application.applicant,
                 dedupe_key=f"licensing:{application.pk}:dues",

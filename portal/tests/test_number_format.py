@@ -12,6 +12,8 @@ def test_arabic_amounts_use_a_decimal_point():
         assert formats.sanitize_separators("15.500") == "15.500"
 
 
-def test_arabic_dates_keep_djangos_arabic_format():
+def test_arabic_dates_use_the_portals_one_format_not_djangos():
+    # Issue 18, item 8: "9 ديسمبر 2026" and "9 ديسمبر 2026، 21:33" (README "Dates"; portal/tests/test_dates.py).
     with translation.override("ar"):
-        assert formats.get_format("DATE_FORMAT") == "j F، Y"
+        assert formats.get_format("DATE_FORMAT") == "j F Y"
+        assert formats.get_format("DATETIME_FORMAT") == "j F Y، H:i"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.party import party_q
+from core.dates import datetime_text
 from services.registry import child_model_for, get_workflow
 
 # Written only by services.workflow (a stale instance's full save() must never roll them back).
@@ -280,4 +281,4 @@ class ApplicationReminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application_id} {self.deadline_at:%Y-%m-%d %H:%M} -{self.offset_hours}h"
+        return f"{self.application_id} {datetime_text(self.deadline_at)} -{self.offset_hours}h"

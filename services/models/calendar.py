@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import date_text
+
 
 class Holiday(models.Model):
     """A public holiday: not a working day (Friday and Saturday never are)."""
@@ -18,4 +20,4 @@ class Holiday(models.Model):
         verbose_name_plural = _("Public holidays")
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}"
+        return f"{date_text(self.date)} {self.name}"

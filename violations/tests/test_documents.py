@@ -92,8 +92,8 @@ def test_one_payment_shows_one_paid_time_on_every_page_pdf_and_api_answer(logged
     with time_machine.travel(arrived, tick=False):
         payment = pay_bill(bill, processed_at=arrived - timedelta(hours=3))
     bill.refresh_from_db()
-    paid = "2026-12-06 18:27"
-    assert timezone.localtime(bill.paid_at).strftime("%Y-%m-%d %H:%M") == paid
+    paid = "6 ديسمبر 2026، 18:27"  # the one date-time format (core.dates), in Arabic
+    assert timezone.localtime(bill.paid_at) == datetime(2026, 12, 6, 18, 27, tzinfo=AMMAN)
     assert payment.received_at == arrived
 
     bill_page = logged_in.get(bill.get_absolute_url()).content.decode()

@@ -73,7 +73,7 @@
       fill(node, "permit_ref", data.permit.number + "/" + data.permit.year);
       fill(node, "permit_kind", data.permit.kind);
       fill(node, "permit_site", data.permit.site);
-      fill(node, "permit_valid_until", data.permit.valid_until);
+      fill(node, "permit_valid_until", data.permit.valid_until_text);
       fill(node, "permit_status", data.permit.status);
       var message = fill(node, "message", data.message);
       if (message) {
