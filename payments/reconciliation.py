@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from payments.constants import PaymentSource
 from payments.efawateercom import protocol
@@ -55,7 +56,11 @@ def _read_rows(data: bytes) -> list[_Row]:
     missing = [column for column in COLUMNS if column.lower() not in header]
     if missing:
         raise SettlementError(
-            _("The statement lacks the column(s): %(columns)s. Expected: %(expected)s.")
+            ngettext(
+                "The statement lacks the column %(columns)s. Expected: %(expected)s.",
+                "The statement lacks the columns %(columns)s. Expected: %(expected)s.",
+                len(missing),
+            )
             % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS)}
         )
     rows = []
