@@ -10,10 +10,10 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from accounts.tests.factories import MembershipFactory, UserFactory
+from violations import workflow
 from violations.demo import _grant_staff
 from violations.tests.factories import FleetVehicleFactory, VehicleFactory, ViolationFactory
 from violations.tests.feedfiles import feed_bytes, row
-from violations.workflow import FLEET_CSV_MAX_LINES
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +58,15 @@ def test_the_fleet_bill_sentence_has_a_form_for_every_arabic_count():
     assert nouns == ["0 مخالفة", "مخالفة واحدة", "مخالفتين", "3 مخالفات", "11 مخالفة", "100 مخالفة"]
 
 
-def test_the_fleet_file_limit_counts_its_lines(client_for, user):
+@pytest.mark.parametrize(("limit", "arabic"), [(2, "سطرين"), (3, "3 أسطر"), (2000, "2000 سطر")])
+def test_the_fleet_file_limit_counts_its_lines(client_for, user, monkeypatch, limit, arabic):
+    monkeypatch.setattr(workflow, "FLEET_CSV_MAX_LINES", limit)
     organisation = MembershipFactory(user=user).organisation
     member = client_for(user, organisation=organisation)
-    lines = "".join(f"13,{45000 + i},{8800000 + i}\n" for i in range(FLEET_CSV_MAX_LINES + 2))
+    lines = "".join(f"13,{45000 + i},{8800000 + i}\n" for i in range(limit + 2))
     upload = SimpleUploadedFile("fleet.csv", lines.encode(), content_type="text/csv")
     page = member.post(reverse("violations:fleet-vehicles"), {"file": upload, "upload": "1"}).content.decode()
-    assert f"في الملف أكثر من {FLEET_CSV_MAX_LINES} سطر." in page  # 500: the "other" form (100 and up)
+    assert f"في الملف أكثر من {arabic}." in page
 
 
 def test_the_admin_import_report_counts_its_rows(client_for):
