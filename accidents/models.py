@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accidents.constants import DamagedProperty, Department, InsuranceState, PaymentMethod, Unit
 from accidents.inputs import policy_normalise, registration_normalise
+from accidents.units import quantity_text
 from services.models import Application, BilingualMixin
 
 
@@ -256,3 +257,7 @@ class ValuationItem(models.Model):
 
     def __str__(self):
         return f"{self.description}: {self.amount}"
+
+    def quantity_text(self) -> str:
+        """ "3 قطع", "ساعتا عمل", "3 work hours": the quantity with its unit in the form the number takes."""
+        return quantity_text(self.quantity, self.unit)

@@ -1,9 +1,11 @@
 """Signing in and out of the app (tokens), who is signed in, and whom they act for."""
 
 from axes.exceptions import AxesBackendPermissionDenied
+from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Router, Status
 
 from accounts.establishments import MSG_NOT_VERIFIED
@@ -52,7 +54,13 @@ def token_create(request, payload: schemas.LoginIn):
     if getattr(request, "axes_locked_out", False):
         # Answered here in JSON: stop axes' middleware from swapping in the website's HTML lockout page.
         request.axes_locked_out = False
-        raise ApiError(429, "locked_out", _("Too many failed sign-in attempts. Wait 15 minutes and try again."))
+        minutes = int(get_cool_off(request).total_seconds() // 60)
+        message = ngettext(
+            "Too many failed sign-in attempts. Wait %(n)s minute and try again.",
+            "Too many failed sign-in attempts. Wait %(n)s minutes and try again.",
+            minutes,
+        )
+        raise ApiError(429, "locked_out", message % {"n": minutes})
     if user is None:
         raise ApiError(401, "bad_credentials", _("The number or the password is not correct."))
     if not user.mobile_verified:

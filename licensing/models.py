@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import span_text
-from licensing.constants import ApprovalDecision, DueKind, InspectionResult, LicenceStatus
+from licensing.constants import STANDARD_WORKING_DAYS, ApprovalDecision, DueKind, InspectionResult, LicenceStatus
 from services.models import Application, BilingualMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 3}
@@ -303,6 +303,9 @@ class SplitApplication(Application):
 
     def current_booking(self):
         return self.bookings.filter(cancelled_at__isnull=True, result="").select_related("slot").first()
+
+    # The service card's standard time, for the page to count ("3 أيام عمل") instead of a fixed sentence.
+    standard_working_days = STANDARD_WORKING_DAYS
 
 
 class ExternalApproval(models.Model):

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from payments.constants import PaymentState
 from payments.forms import PaymentApplyForm, PaymentRefundForm, SettlementUploadForm
@@ -94,7 +95,9 @@ class BillAdmin(admin.ModelAdmin):
                     closed += 1
             except BillStateError:
                 self.message_user(request, _("Bill %(n)s is paid and was not closed.") % {"n": bill}, messages.WARNING)
-        self.message_user(request, _("%(count)d bill(s) closed.") % {"count": closed}, messages.SUCCESS)
+        self.message_user(
+            request, ngettext("%(n)s bill closed.", "%(n)s bills closed.", closed) % {"n": closed}, messages.SUCCESS
+        )
 
 
 class PaymentActionInline(ReadOnlyInline):
@@ -321,11 +324,20 @@ class SettlementImportAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("Statement imported: %(matched)d matched, %(recovered)d recorded now, %(problems)d to look at.")
+                    # One count meets the noun ("12 سطراً"); the others are labelled, so none disagrees.
+                    ngettext(
+                        "Statement imported: %(n)s line (%(breakdown)s).",
+                        "Statement imported: %(n)s lines (%(breakdown)s).",
+                        settlement.line_count,
+                    )
                     % {
-                        "matched": settlement.matched_count,
-                        "recovered": settlement.recovered_count,
-                        "problems": settlement.problem_count,
+                        "n": settlement.line_count,
+                        "breakdown": _("matched: %(matched)s, recorded now: %(recovered)s, to look at: %(problems)s")
+                        % {
+                            "matched": settlement.matched_count,
+                            "recovered": settlement.recovered_count,
+                            "problems": settlement.problem_count,
+                        },
                     },
                     messages.SUCCESS if not settlement.problem_count else messages.WARNING,
                 )

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import datetime_text
 from payments.constants import PaymentSource
@@ -55,7 +56,11 @@ def _read_rows(data: bytes) -> list[_Row]:
     missing = [column for column in COLUMNS if column.lower() not in header]
     if missing:
         raise SettlementError(
-            _("The statement lacks the column(s): %(columns)s. Expected: %(expected)s.")
+            ngettext(
+                "The statement lacks the column %(columns)s. Expected: %(expected)s.",
+                "The statement lacks the columns %(columns)s. Expected: %(expected)s.",
+                len(missing),
+            )
             % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS)}
         )
     rows = []

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods
 
 from core.money import money_text
+from core.plurals import minutes_text, working_days_text
 from payments.constants import PaymentReason
 from performance import charts
 from performance.constants import EndReason, Unit
@@ -62,7 +63,10 @@ def _pct(value) -> str:
 def _standard(figures) -> str:
     if figures.standard is None:
         return _("Not set")
-    return f"{figures.standard} {_unit_label(figures.unit)}"
+    # "3 أيام عمل", "10 دقائق", "يوما عمل": the noun in the form its count takes, not "N + the unit's label".
+    if figures.unit == Unit.MINUTES:
+        return minutes_text(figures.standard)
+    return working_days_text(figures.standard)
 
 
 def _dashboard_tables(form: PeriodForm, *, only: str = "") -> tuple[list[Table], dict]:

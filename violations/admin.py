@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdmin  # the partner's data: staff look, never edit (the next feed would undo it)
 from violations.feed import FeedFileError, feed_import
@@ -209,18 +210,23 @@ class FeedImportAdmin(ReadOnlyAdmin):
                     except FeedFileError as exc:
                         form.add_error("file", str(exc))
                     else:
+                        # One count meets the noun ("12 سطراً"); the others are labelled, so none disagrees.
+                        breakdown = _(
+                            "new: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s, bad lines: %(bad)s"
+                        ) % {
+                            "created": result.created,
+                            "updated": result.updated,
+                            "unchanged": result.unchanged,
+                            "bad": len(result.errors),
+                        }
                         messages.success(
                             request,
-                            _(
-                                "Imported %(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(bad)s bad lines."
+                            ngettext(
+                                "Imported %(n)s row (%(breakdown)s).",
+                                "Imported %(n)s rows (%(breakdown)s).",
+                                result.rows,
                             )
-                            % {
-                                "rows": result.rows,
-                                "created": result.created,
-                                "updated": result.updated,
-                                "unchanged": result.unchanged,
-                                "bad": len(result.errors),
-                            },
+                            % {"n": result.rows, "breakdown": breakdown},
                         )
         context = {
             **self.admin_site.each_context(request),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from violations import billing
 from violations.constants import InquiryKind, ViolationStatus
@@ -237,7 +238,10 @@ def fleet_csv_import(
         dialect = csv.excel
     lines = list(csv.reader(io.StringIO(text, newline=""), dialect))
     if len(lines) > FLEET_CSV_MAX_LINES + 1:
-        raise ValidationError(_("The file has more than %(n)s lines.") % {"n": FLEET_CSV_MAX_LINES})
+        raise ValidationError(
+            ngettext("The file has more than %(n)s line.", "The file has more than %(n)s lines.", FLEET_CSV_MAX_LINES)
+            % {"n": FLEET_CSV_MAX_LINES}
+        )
     result = FleetCsvResult()
     for number, cells in enumerate(lines, start=1):
         cells = [c.strip() for c in cells]

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accidents.constants import ClaimStatus
@@ -229,12 +229,17 @@ class ClaimDecisionsMixin:
             except (TransitionError, InsuranceUnavailableError):
                 refused += 1
         skipped = queryset.exclude(status=S.VALUED).count()
-        self.message_user(
-            request,
-            gettext("Insurance checked on %(done)s request(s); %(other)s not waiting for a check were left alone.")
-            % {"done": done, "other": skipped + refused},
-            messages.SUCCESS if done else messages.WARNING,
-        )
+        text = ngettext("Insurance checked on %(n)s request.", "Insurance checked on %(n)s requests.", done) % {
+            "n": done
+        }
+        if other := skipped + refused:
+            left = ngettext(
+                "%(n)s request not waiting for a check was left alone.",
+                "%(n)s requests not waiting for a check were left alone.",
+                other,
+            )
+            text = f"{text} {left % {'n': other}}"
+        self.message_user(request, text, messages.SUCCESS if done else messages.WARNING)
 
     @admin.action(description=_("Cancel the selected requests (with a reason)"), permissions=["cancel"])
     def action_cancel(self, request, queryset):
@@ -247,7 +252,11 @@ class ClaimDecisionsMixin:
                     cancelled += 1
                 except TransitionError:
                     refused.append(claim.reference)
-            self.message_user(request, gettext("%(n)s request(s) cancelled.") % {"n": cancelled}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)s request cancelled.", "%(n)s requests cancelled.", cancelled) % {"n": cancelled},
+                messages.SUCCESS,
+            )
             if refused:
                 self.message_user(
                     request,

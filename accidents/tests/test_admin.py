@@ -254,6 +254,7 @@ def test_bulk_cancel_asks_for_a_reason_and_leaves_closed_claims_alone(client, de
     response = client.post(changelist, {**selected, "apply": "1", "reason": "طلب مكرر للحادث نفسه"}, follow=True)
     assert AccidentClaim.objects.get(pk=open_claim.pk).status == S.CANCELLED
     assert closed.reference in response.content.decode()
+    assert "أُلغي طلب واحد." in response.content.decode()  # not "أُلغي 1 طلب."
 
 
 def test_the_insurance_recheck_action_moves_only_valued_claims(client, department, settings):
@@ -265,6 +266,7 @@ def test_the_insurance_recheck_action_moves_only_valued_claims(client, departmen
     )
     assert response.status_code == 200
     assert AccidentClaim.objects.get(pk=claim.pk).status == S.AWAITING_CHOICE
+    assert "لم يُتحقق من تأمين أي طلب. تُرك طلب واحد لا ينتظر التحقق دون تغيير." in response.content.decode()
 
 
 def test_the_valuation_page_leaves_untouched_lines_out(client, department):

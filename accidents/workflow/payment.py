@@ -42,7 +42,7 @@ S = ClaimStatus
 
 
 def _item_lines(items) -> list[str]:
-    return [f"{item.description} ({item.quantity.normalize():f} {item.get_unit_display()})" for item in items]
+    return [f"{item.description} ({item.quantity_text()})" for item in items]
 
 
 def claim_bill_issue(

@@ -86,7 +86,7 @@ def claim_value(*, claim: AccidentClaim, lines: list[ValuationLine], actor, publ
             actor_kind=ApplicationEvent.ActorKind.STAFF,
             reason=_("Damage valued"),
             public_note=public_note,
-            internal_note=f"{total} JOD, {len(lines)} item(s)",
+            internal_note=f"{total} JOD, {len(lines)} item{'' if len(lines) == 1 else 's'}",
         )
     try:
         return claim_insurance_check(claim=claim, actor=None)

@@ -91,7 +91,9 @@ def test_wrong_tries_are_counted_and_the_fifth_voids_the_code():
         with pytest.raises(CodeError) as caught:
             code_check(user=user, purpose=VERIFY, code=_wrong(issued.code))
         assert caught.value.code == "wrong"
-        assert str(left) in caught.value.messages[0]
+        # The tries left, the noun in the form the count takes: "بقيت لك 3 محاولات", "محاولتان", "محاولة واحدة".
+        expected = {1: "بقيت لك محاولة واحدة.", 2: "بقيت لك محاولتان."}.get(left, f"بقيت لك {left} محاولات.")
+        assert expected in caught.value.messages[0]
     with pytest.raises(CodeError) as caught:
         code_check(user=user, purpose=VERIFY, code=_wrong(issued.code))
     assert caught.value.code == "too_many_attempts"

@@ -2,6 +2,8 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from accounts.tests.factories import UserFactory
 from api.tests.test_api import PASSWORD, VEHICLE, post, sign_in
@@ -20,6 +22,8 @@ def test_finding_3_one_address_cannot_lock_other_accounts_through_the_api():
     client = Client(REMOTE_ADDR="10.3.3.3")
     codes = [_token(client, attacked, "wrong").json()["code"] for _ in range(5)]
     assert codes == ["bad_credentials"] * 4 + ["locked_out"]
+    # The wait is counted from the lockout setting (0.25 h), the noun in the form 15 takes.
+    assert _token(client, attacked).json()["message"] == "محاولات دخول فاشلة كثيرة. انتظر 15 دقيقة ثم حاول مجددًا."
     response = _token(client, other)
     assert response.status_code == 200 and "token" in response.json()
     # The account attacked is locked from that address, right password or not...
@@ -57,3 +61,18 @@ def test_an_identifier_with_a_nul_byte_is_refused_as_bad_input_not_a_server_erro
         content_type="application/json",
     )
     assert response.status_code == 422 and response.json()["code"] == "invalid"
+
+
+def test_the_lockout_wait_has_a_form_for_every_arabic_count():
+    one = "Too many failed sign-in attempts. Wait %(n)s minute and try again."
+    many = "Too many failed sign-in attempts. Wait %(n)s minutes and try again."
+    with translation.override("ar"):
+        waits = [ngettext(one, many, n) % {"n": n} for n in (0, 1, 2, 3, 11, 100)]
+    assert [w.split("انتظر ")[1].split(" ثم")[0] for w in waits] == [
+        "0 دقيقة",
+        "دقيقة واحدة",
+        "دقيقتين",
+        "3 دقائق",
+        "11 دقيقة",
+        "100 دقيقة",
+    ]

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import datetime_text
@@ -332,7 +332,12 @@ class SplitApplicationAdmin(ApplicationAdminMixin, admin.ModelAdmin):
             except TransitionError:
                 refused.append(obj.reference)
         self.message_user(
-            request, gettext("%(n)s request(s) approved by the Civil Defence.") % {"n": done}, messages.SUCCESS
+            request,
+            ngettext(
+                "%(n)s request approved by the Civil Defence.", "%(n)s requests approved by the Civil Defence.", done
+            )
+            % {"n": done},
+            messages.SUCCESS,
         )
         if refused:
             self.message_user(

@@ -113,14 +113,16 @@ def test_bulk_civil_defence_approval_calls_the_workflow(client, officer, world, 
     other_world = f.make_world()
     waiting = split_apply(party=other_world.party, data=f.data(other_world))
     client.force_login(officer)
-    client.post(
+    response = client.post(
         reverse("admin:licensing_splitapplication_changelist"),
         {"action": "action_civil_defence_approve", "_selected_action": [ready.pk, waiting.pk]},
+        follow=True,
     )
     ready.refresh_from_db()
     waiting.refresh_from_db()
     assert ready.status == S.AWAITING_PAYMENT
     assert waiting.status == S.AWAITING_BOOKING
+    assert "تمت موافقة الدفاع المدني على طلب واحد." in response.content.decode()  # not "على 1 طلب/طلبات"
 
 
 @pytest.mark.parametrize(

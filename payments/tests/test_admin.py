@@ -111,9 +111,12 @@ def test_staff_mark_for_refund_from_the_admin(finance, owner):
 
 def test_close_bills_action(finance):
     bill = BillFactory()
-    finance.post(reverse("admin:payments_bill_changelist"), {"action": "close_bills", "_selected_action": [bill.pk]})
+    response = finance.post(
+        reverse("admin:payments_bill_changelist"), {"action": "close_bills", "_selected_action": [bill.pk]}, follow=True
+    )
     bill.refresh_from_db()
     assert bill.status == BillStatus.CLOSED and finance.user.username in bill.close_reason
+    assert "أُغلقت فاتورة واحدة." in response.content.decode()  # not "أُغلقت 1 فاتورة."
 
 
 def test_citizen_cannot_open_the_admin(client, user):
@@ -131,7 +134,9 @@ def test_settlement_upload_through_the_admin(finance, owner):
     settlement = SettlementImport.objects.get()
     assert response.status_code == 302 and settlement.recovered_count == 1
     assert Payment.objects.get(trx="LOST1").state == PaymentState.APPLIED
-    assert finance.get(reverse("admin:payments_settlementimport_change", args=[settlement.pk])).status_code == 200
+    change = finance.get(reverse("admin:payments_settlementimport_change", args=[settlement.pk]))
+    assert change.status_code == 200
+    assert "استُورد الكشف: سطر واحد (مطابقة: 0، سُجّلت الآن: 1، تحتاج إلى مراجعة: 0)." in change.content.decode()
 
 
 def test_settlement_upload_with_wrong_columns_shows_the_error(finance):

@@ -81,7 +81,9 @@ def test_same_statement_twice_is_refused():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"JOEBPPSTrx,BillingNo\nA,1\n", "ينقص الكشفَ العمود أو الأعمدة: PaidAmt, STMTDate"),
+        (b"JOEBPPSTrx,BillingNo\nA,1\n", "ينقص الكشفَ العمودان PaidAmt, STMTDate"),
+        (b"JOEBPPSTrx,BillingNo,PaidAmt\nA,1,2\n", "ينقص الكشفَ العمود STMTDate"),
+        (b"JOEBPPSTrx\nA\n", "ينقص الكشفَ الأعمدة BillingNo, PaidAmt, STMTDate"),
         (b"\xff\xfe\x00garbage", "UTF-8"),
         (b"JOEBPPSTrx,BillingNo,PaidAmt,STMTDate\n", "لا يحتوي الكشف على أي سطر"),
     ],

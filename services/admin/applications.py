@@ -19,8 +19,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from services.models import Application, ApplicationEvent
 from services.selectors import application_status_counts
@@ -162,7 +162,9 @@ def transition_action(to_status: str, description, *, public_note="", reason="")
                 refused.append(f"{application.reference}: {error}")
         if moved:
             modeladmin.message_user(
-                request, gettext("%(n)d application(s) updated.") % {"n": moved}, level=messages.SUCCESS
+                request,
+                ngettext("%(n)s application updated.", "%(n)s applications updated.", moved) % {"n": moved},
+                level=messages.SUCCESS,
             )
         for line in refused:
             modeladmin.message_user(request, line, level=messages.ERROR)

@@ -116,3 +116,4 @@ def test_a_transition_action_moves_through_the_workflow_and_reports_refusals(dem
     texts = [str(m) for m in get_messages(request)]
     assert len(texts) == 2
     assert any(refused.reference in text for text in texts)
+    assert "حُدِّث طلب واحد." in texts  # not "تم تحديث 1 من الطلبات."

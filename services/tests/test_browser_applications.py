@@ -77,7 +77,7 @@ def test_citizen_follows_their_applications_in_arabic(page, user, applications):
     assert page.get_by_text(applications["for_org"].reference).count() == 0
     assert page.get_by_text(applications["someone_elses"].reference).count() == 0
     awaiting_card = cards.filter(has_text=applications["awaiting"].reference)
-    assert "متبقٍ" in awaiting_card.locator(".application-deadline").inner_text()
+    assert "الوقت المتبقي:" in awaiting_card.locator(".application-deadline").inner_text()
     awaiting_card.get_by_text("مراحل الطلب").click()
     assert awaiting_card.get_by_text("Your documents are complete.").is_visible()
     assert page.get_by_text("Checked with the traffic department.").count() == 0

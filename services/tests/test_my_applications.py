@@ -123,11 +123,38 @@ def test_the_list_shows_status_next_action_deadline_and_public_timeline(demo_wor
     body = client.get(LIST_URL).content.decode()
     assert "Awaiting payment" in body
     assert f'href="{application.get_absolute_url()}">Pay the fees</a>' in body
-    assert "2\xa0days, 3\xa0hours left" in body
+    assert "(2 days and 3 hours left)" in body
     assert "Not paid in time" in body
     assert "Your documents are complete" in body
     assert "Municipality staff" in body
     assert "Called the applicant" not in body
+
+
+@pytest.mark.parametrize(
+    ("left", "arabic"),
+    [
+        (timedelta(minutes=0), "0 دقيقة"),
+        (timedelta(days=1), "يوم واحد"),
+        (timedelta(days=2), "يومان"),
+        (timedelta(days=3, hours=2), "3 أيام وساعتان"),
+        (timedelta(days=11), "11 يوماً"),
+        (timedelta(days=100), "100 يوم"),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_the_countdown_puts_the_noun_in_the_form_its_arabic_count_takes(demo_workflow, client, user, left, arabic):
+    """Django's timeuntil said "متبقٍ 2 يومين": one noun form whatever the number."""
+    application = DemoApplicationFactory(applicant=user)
+    application_transition(
+        application=application,
+        to_status=DemoStatus.AWAITING_PAYMENT,
+        actor=UserFactory(staff=True),
+        actor_kind="staff",
+        deadline=Deadline(at=NOW + left, action=DemoStatus.CANCELLED, reason="Not paid in time"),
+    )
+    _login(client, user)
+    body = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert f"(الوقت المتبقي: {arabic})" in body
 
 
 def test_filters_by_service_and_status(demo_workflow, client, user):
