@@ -174,6 +174,18 @@ def test_the_choice_page_shows_the_valuation_and_both_ways(client):
     assert "400.000" in page and "دفع شخصي" in page and "من خلال شركة التأمين" in page
 
 
+def test_the_insurers_arabic_name_is_isolated_on_the_english_pages(client):
+    """On an English page an Arabic insurer name ending in a digit pulled the "(" and the digit out of place."""
+    claim = ClaimFactory(awaiting_choice=True)
+    _login(client, claim)
+    client.cookies["django_language"] = "en"
+    name = claim.insurance_insurer_name
+    assert name
+    choose = client.get(reverse("accidents:choose", kwargs={"reference": claim.reference})).content.decode()
+    assert f"<bdi>{name}</bdi>" in choose
+    assert f"<bdi>{name}</bdi>" in _detail(client, claim).content.decode()
+
+
 def test_choosing_personally_shows_the_e_payment_number(client):
     claim = ClaimFactory(awaiting_choice=True)
     _login(client, claim)
