@@ -355,7 +355,9 @@ CATALOGUE: list[dict] = [
         "channels_en": _AMMAN_WEBSITE_EN,
         "hours_ar": _ONLINE_HOURS_AR,
         "hours_en": _ONLINE_HOURS_EN,
-        "standard_time_ar": "٣ أيام عمل",
+        # The seed card writes "٣" (Arabic-Indic); the portal shows Western digits everywhere (core.digits), as the
+        # other cards do ("10 دقائق", "3 - 5 أيام عمل"): one convention on the page that lists them together.
+        "standard_time_ar": "3 أيام عمل",
         "standard_time_en": "3 working days",
         "standard_minutes": None,
         "standard_working_days": 3,

@@ -23,7 +23,7 @@ def test_catalogue_has_the_four_services_of_the_seed_cards(catalogue):
     assert catalogue["accident-claim-release"].standard_working_days == 5
     assert catalogue["accident-claim-release"].fees_ar == "حسب قيمة الاضرار"
     assert catalogue["profession-licence-splitting"].standard_working_days == 3
-    assert catalogue["profession-licence-splitting"].standard_time_ar == "٣ أيام عمل"
+    assert catalogue["profession-licence-splitting"].standard_time_ar == "3 أيام عمل"
     for service in catalogue.values():
         assert service.name_en and service.description_en and service.steps_en
         assert len(service.tr_lines("steps")) == len(service.steps_en.splitlines())
@@ -176,3 +176,13 @@ def test_catalogue_is_registered_in_the_admin_with_its_documents_inline(admin_cl
 def test_home_page_query_count_does_not_grow_with_services(client, catalogue, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         client.get(reverse("home"))
+
+
+def test_the_catalogue_writes_numbers_in_the_portals_digits(catalogue):
+    """The home page lists the cards together: one card's "٣ أيام عمل" beside another's "10 دقائق" read as two conventions."""
+    from core.digits import digits_ascii
+
+    for service in catalogue.values():
+        for field in ("standard_time_ar", "fees_ar", "summary_ar"):
+            value = getattr(service, field, "") or ""
+            assert value == digits_ascii(value), (service.slug, field, value)
