@@ -91,6 +91,7 @@ def document_issue(
     owner_organisation=None,
     application=None,
     language: str | None = None,
+    state: str = "",
 ) -> IssuedDocument:
     """Render, register and store one issued document.
 
@@ -98,8 +99,17 @@ def document_issue(
     (code, display_code, verify_url, qr, title, issued_at). ``summary`` (a dict or a list of
     (label, value) pairs) is what ``/verify/`` shows. The document is written in ``language``
     (default: the owner's language, else Arabic).
+
+    ``state``: for a document that shows something which may change (a statement), a text that changes exactly
+    when what the document shows changes. The same kind, owner, language and state return the document already
+    issued (not laid out again: WeasyPrint's layout is the expensive part); a new state issues a new document.
     """
     language = (language or getattr(owner_applicant, "language", "") or "ar")[:2]
+    state_key = _state_key(kind, owner_applicant, owner_organisation, language, state) if state else ""
+    if state_key:
+        existing = _valid_for_state(state_key)
+        if existing is not None:
+            return existing
     issued_at = timezone.now()
     with translation.override(language):
         title_text = str(title)
@@ -129,14 +139,20 @@ def document_issue(
                 owner_applicant=owner_applicant,
                 owner_organisation=owner_organisation,
                 application=application,
+                state_key=state_key,
             )
             document.pdf.save(f"{code}.pdf", ContentFile(pdf), save=False)
             try:
                 with transaction.atomic():
                     document.save()
             except IntegrityError:
-                # 75 random bits make a collision practically impossible; if one happens, pick again.
                 document.pdf.delete(save=False)
+                if state_key:
+                    # Two requests for the same state at once: the first one's document is the one.
+                    existing = _valid_for_state(state_key)
+                    if existing is not None:
+                        return existing
+                # 75 random bits make a collision practically impossible; if one happens, pick again.
                 if IssuedDocument.objects.filter(code=code).exists():
                     continue
                 raise
@@ -146,6 +162,23 @@ def document_issue(
                 raise
             return document
     raise RuntimeError("could not allocate a unique verification code")
+
+
+def _state_key(kind: str, owner_applicant, owner_organisation, language: str, state: str) -> str:
+    parts = [kind, str(getattr(owner_applicant, "pk", "")), str(getattr(owner_organisation, "pk", "")), language, state]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _valid_for_state(state_key: str) -> IssuedDocument | None:
+    """The document already issued for this state, if it still stands (a revoked one is issued anew)."""
+    document = IssuedDocument.objects.filter(state_key=state_key).first()
+    if document is None:
+        return None
+    if document.revoked_at is not None:
+        # Free the state for a new document; the revoked one keeps its code, PDF and reason.
+        IssuedDocument.objects.filter(pk=document.pk).update(state_key="")
+        return None
+    return document
 
 
 def document_find(*, code: str) -> IssuedDocument | None:

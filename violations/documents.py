@@ -23,8 +23,34 @@ def download_url(document) -> str:
     return reverse("services:document-download", kwargs={"code": document.code})
 
 
+def statement_state(statement) -> str:
+    """What the statement PDF shows, as text: the same text means the same document (issued once per state).
+
+    Each violation's number, status, amount, whether and why it can be paid online, its e-payment number and
+    paid bill; the bill for all; the subject. Not the time: "as of" stays the time the state was first issued,
+    which is still true while nothing changed.
+    """
+    rows = [_violation_state(v, statement.billing_number(v) or "") for v in statement.violations]
+    return "\n".join([statement.title, statement.bills.all or "", *rows])
+
+
+def _violation_state(violation: Violation, billing_number: str = "") -> str:
+    parts = (
+        violation.pk,
+        violation.number,
+        violation.status,
+        violation.amount,
+        violation.is_payable_now,
+        violation.not_payable_reason,
+        billing_number,
+        violation.paid_billing_number or "",
+    )
+    return "|".join(str(part) for part in parts)
+
+
 def statement_document_issue(*, statement, owner, organisation=None):
-    """A PDF of the statement as shown now, with its e-payment numbers."""
+    """A PDF of the statement as shown now, with its e-payment numbers; the same statement asked for again is
+    the document already issued (services.documents: issued once per state)."""
     now = timezone.localtime()
     return document_issue(
         kind="violations-statement",
@@ -41,6 +67,7 @@ def statement_document_issue(*, statement, owner, organisation=None):
         owner_applicant=owner,
         owner_organisation=organisation,
         language=(get_language() or "ar")[:2],
+        state=statement_state(statement),
     )
 
 
@@ -153,4 +180,6 @@ def fleet_document_issue(*, organisation, owner, violations: list[Violation], fi
         owner_applicant=owner,
         owner_organisation=organisation,
         language=(get_language() or "ar")[:2],
+        # The same filters over the same violations in the same states: the fleet statement already issued.
+        state="\n".join([repr(filters), repr(totals), *(_violation_state(v) for v in violations)]),
     )

@@ -171,6 +171,10 @@ class IssuedDocument(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    # For documents that show a state which may change (a statement of violations): a hash of the kind, the owner,
+    # the language and what the document shows. The same state asked for again is the same document, handed out
+    # again rather than laid out again (issue 20); empty for documents issued once by nature (receipts, licences).
+    state_key = models.CharField(_("state key"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -180,6 +184,9 @@ class IssuedDocument(models.Model):
             models.CheckConstraint(
                 condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoked_reason=""),
                 name="issueddocument_revoked_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["state_key"], condition=~models.Q(state_key=""), name="issueddocument_one_per_state"
             ),
         ]
 
