@@ -94,7 +94,9 @@ def _before_task_publish(headers=None, **kwargs):
 
 
 def _task_prerun(task_id=None, task=None, **kwargs):
-    request_id = getattr(getattr(task, "request", None), TASK_HEADER, None)
+    request = getattr(task, "request", None)
+    # A worker makes the message's headers attributes of task.request; Task.apply(headers=...) keeps them apart.
+    request_id = getattr(request, TASK_HEADER, None) or (getattr(request, "headers", None) or {}).get(TASK_HEADER)
     if request_id is None:
         # Eager mode: no message was published; the task runs inside the request and keeps its id.
         request_id = request_id_var.get()
