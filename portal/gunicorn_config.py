@@ -8,7 +8,7 @@ portal writes one line per request itself, with its request id, portal.metrics),
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # nosec B104 - the container's port, behind the proxy
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # the container's port, behind the proxy
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # The reverse proxy sets X-Forwarded-Proto; the portal reads X-Forwarded-For itself (TRUSTED_PROXIES).
