@@ -35,5 +35,7 @@ WORKDIR /app
 USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["python", "-m", "portal.healthcheck"]
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# portal/gunicorn_config.py: bind, workers (GUNICORN_WORKERS), timeout, and /metrics across the workers
+# (prometheus-client's multiprocess folder below, emptied at start, dead workers marked). JSON log lines.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus LOG_FORMAT=json
+CMD ["gunicorn", "portal.wsgi:application", "-c", "portal/gunicorn_config.py"]

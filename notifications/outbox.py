@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from core.dates import when_text
+from core.metrics import SMS_QUEUED
 from core.text import embedded
 from notifications.models import Notification
 from notifications.sending import enqueue
@@ -54,8 +55,14 @@ def notify(*, text, context=None, recipient=None, mobile=None, dedupe_key: str, 
         return Notification.objects.get(dedupe_key=dedupe_key)
 
     if notification.status == Notification.Status.QUEUED:
-        transaction.on_commit(lambda: enqueue(notification.pk), robust=True)
+        transaction.on_commit(lambda: _queued(notification.pk), robust=True)
     return notification
+
+
+def _queued(notification_id: int) -> None:
+    """After commit: counted as queued (``portal_sms_queued_total``) and handed to a worker."""
+    SMS_QUEUED.inc()
+    enqueue(notification_id)
 
 
 def message_value(value):

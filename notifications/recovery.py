@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from core.metrics import SMS_FAILED
 from notifications.models import Notification
 from notifications.sending import enqueue, sms_max_attempts, sms_resend_interrupted
 
@@ -94,6 +95,8 @@ def notifications_recover(*, now=None, batch_size: int = SMS_RECOVER_BATCH) -> R
         last_error="The sending was interrupted; delivery is unknown, so it is not sent again.",
         next_attempt_at=None,
     )
+    if result.abandoned:
+        SMS_FAILED.inc(result.abandoned)
     if result.requeued or result.abandoned:
         logger.warning(
             "SMS recovery: %s requeued, %s interrupted ones marked failed.", result.requeued, result.abandoned

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from core.metrics import SMS_ATTEMPTS_FAILED, SMS_FAILED, SMS_SENT
 from notifications.backends import SmsError, get_backend
 from notifications.models import Notification
 
@@ -82,6 +83,7 @@ def notification_send(*, notification_id: int, backend=None) -> SendOutcome:
         last_error="",
         next_attempt_at=None,
     )
+    SMS_SENT.inc()
     return SendOutcome("sent", attempts=notification.attempts)
 
 
@@ -95,7 +97,9 @@ def _record_failure(notification: Notification, *, error: str, permanent: bool) 
         last_error=error[:500],
         next_attempt_at=None if final else timezone.now() + timedelta(seconds=delay),
     )
+    SMS_ATTEMPTS_FAILED.inc()
     if final:
+        SMS_FAILED.inc()
         logger.warning("SMS %s failed after %s attempt(s): %s", notification.pk, attempts, error)
         return SendOutcome("failed", attempts=attempts)
     return SendOutcome("retry", attempts=attempts, delay=delay)

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.metrics import PAYMENTS_APPLIED, PAYMENTS_QUEUED
 from notifications.outbox import notify
 from payments.billing_numbers import billing_number_is_valid, billing_number_new
 from payments.constants import (
@@ -426,6 +427,8 @@ def _payment_store(*, incoming, message, source, bill, reason) -> PaymentOutcome
     if reason:
         PaymentAction.objects.create(payment=payment, action=PaymentAction.Action.QUEUED, bill=bill, note=reason)
         logger.warning("payment %s queued for staff: %s", payment.trx, reason)
+        # Counted once the row is committed (an attempt rolled back is not a payment queued).
+        transaction.on_commit(lambda: PAYMENTS_QUEUED.labels(reason=reason).inc())
     return PaymentOutcome(payment, True)
 
 
@@ -443,6 +446,7 @@ def _payment_receive_locked(*, incoming: IncomingPayment, message, source) -> Pa
     outcome = _payment_store(incoming=incoming, message=message, source=source, bill=bill, reason=reason)
     if outcome.created and not reason:
         _bill_pay(bill=bill, payment=outcome.payment, at=payment_paid_at(outcome.payment))
+        transaction.on_commit(lambda: PAYMENTS_APPLIED.labels(by=str(source)).inc())
     return outcome
 
 
@@ -476,6 +480,7 @@ def payment_apply(*, payment: Payment, bill: Bill, actor, note: str = "") -> Pay
             _bill_pay(bill=bill, payment=payment, at=payment_paid_at(payment))
         except _OwnerFailedError as exc:
             raise PaymentError(_("The owning service could not record the payment; nothing was changed.")) from exc
+        transaction.on_commit(lambda: PAYMENTS_APPLIED.labels(by="staff").inc())
     return payment
 
 

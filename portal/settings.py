@@ -7,6 +7,7 @@ and must then provide a real SECRET_KEY and ALLOWED_HOSTS, or start-up stops wit
 naming the variable (see ``portal.envcheck``).
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id (X-Request-ID) for every log line of the request and the tasks it enqueues, then the
+    # request's latency and log line (issue 19, operations: portal.observability, portal.metrics).
+    "portal.observability.RequestIdMiddleware",
+    "portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -166,6 +171,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through settings.LOGGING (JSON lines with the request id), not through Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "deadline-sweep": {"task": "services.tasks.deadline_sweep", "schedule": 60.0},
     # Named services.tasks.* since the first release (notifications.tasks keeps the name; see there).
@@ -447,22 +454,72 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 
+# --- Operations (issue 19; README "Operating the portal") --------------------------------------------
+# Logs: plain lines for `make run`; JSON lines (python-json-logger) in production (LOG_FORMAT=json). Both go
+# through portal.logsafe (secrets redacted, control characters escaped) and carry the request id.
+LOG_FORMAT = read_env(env.str, "LOG_FORMAT", default="plain", choices=("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
     # portal.logsafe: secrets redacted, control characters from user input escaped (one record, one line).
     "formatters": {
-        "plain": {"()": "portal.logsafe.SafeFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {
+            "()": "portal.logsafe.SafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {
+            "()": "portal.observability.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {
         "handlers": ["console"],
         "level": read_env(
             env.str, "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
         ),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per request (portal.metrics); LOG_REQUESTS=false leaves them to the proxy's access log.
+        "portal.request": {"level": "INFO" if read_env(env.bool, "LOG_REQUESTS", default=True) else "WARNING"},
+    },
 }
+
+# /metrics (portal.metrics): Prometheus text format, for a bearer token or from the listed networks only;
+# anyone else gets a 404. PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself) for several workers.
+METRICS_TOKEN = read_env(env.str, "METRICS_TOKEN", default="", file_ok=True)
+METRICS_ALLOWED_IPS = read_env(env.list, "METRICS_ALLOWED_IPS", default=[])
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network.strip(), strict=False)
+    except ValueError:
+        raise SystemExit(
+            f"Configuration error: environment variable METRICS_ALLOWED_IPS: {_network!r} is not an IP address or"
+            " network (CIDR)."
+        ) from None
+# The Celery worker's own metrics server (portal.celery): off unless a port is given.
+METRICS_WORKER_PORT = read_env(env.int, "METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDR = read_env(env.str, "METRICS_WORKER_ADDR", default="127.0.0.1")
+
+# Error reports to Sentry when SENTRY_DSN is set, personal data scrubbed (portal.observability).
+SENTRY_DSN = read_env(env.str, "SENTRY_DSN", default="", file_ok=True, schemes=("https", "http"))
+SENTRY_ENVIRONMENT = read_env(env.str, "SENTRY_ENVIRONMENT", default="")
+SENTRY_RELEASE = read_env(env.str, "SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = read_env(env.float, "SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from portal.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
 
 try:
     check_dependent(SMS_BACKEND=SMS_BACKEND, SMS_HTTP_URL=SMS_HTTP_URL)

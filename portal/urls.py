@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.reauth import passwordless_reauthentication_required
-from portal import mfa, views
+from portal import metrics, mfa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/ready", views.healthz, name="healthz-ready"),
     path("healthz/live", views.healthz_live, name="healthz-live"),
+    # Prometheus, for a token or an allowed address only (a 404 for anyone else): portal.metrics.
+    path("metrics", metrics.metrics, name="metrics"),
     # Browsers ask for /favicon.ico whatever the page says: the portal's icon, not a 404 in every log.
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", views.language_switch, name="set_language"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.metrics import DEADLINE_SWEEPS, DEADLINES_ACTED, DEADLINES_REMINDED
 from notifications.outbox import notify
 from services.models import Application, ApplicationReminder
 from services.workflow import CLEAR, TransitionError, application_transition, get_workflow
@@ -175,6 +176,9 @@ def deadlines_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE
                 result.reminded += 1
         except Exception:
             logger.exception("Reminder for application %s could not be sent.", application.pk)
+    DEADLINE_SWEEPS.inc()
+    DEADLINES_ACTED.inc(result.fired)
+    DEADLINES_REMINDED.inc(result.reminded)
     if result.fired or result.reminded:
         logger.info("Deadline sweep at %s: %s fired, %s reminded.", now.isoformat(), result.fired, result.reminded)
     return result

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.metrics import EFAWATEERCOM_MESSAGES
 from payments import selectors
 from payments.billing_numbers import billing_number_is_valid
 from payments.constants import BillStatus, MessageKind, PaymentSource
@@ -28,6 +29,13 @@ MESSAGE_KIND = {
     protocol.BILL_PULL_REQUEST: MessageKind.BILL_PULL,
     protocol.PAYMENT_NOTIFICATION_REQUEST: MessageKind.PAYMENT_NOTIFICATION,
 }
+
+
+def _count(req_type: str, result: str) -> None:
+    """One message in ``portal_efawateercom_messages``: accepted, duplicate (answered from the stored row),
+    refused (rule 2: nothing kept) or error (nothing kept; eFAWATEERcom retries)."""
+    kind = MESSAGE_KIND.get(req_type)
+    EFAWATEERCOM_MESSAGES.labels(type=kind.value if kind else "other", result=result).inc()
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ def _respond(*, req_type: str, guid: str, code: int, body, soap: bool, soap_ns: 
 
 
 def refusal(*, req_type: str, error: ProtocolError, remote_addr: str | None, status: int | None = None) -> Reply:
+    _count(req_type, "refused")
     security_log.warning(
         "eFAWATEERcom %s refused from %s: code %s, %s (GUID %r)",
         req_type,
@@ -164,6 +173,7 @@ def efawateercom_handle(*, req_type: str, raw: bytes, remote_addr: str | None = 
         return _bill_pull_answer(request, raw=raw, body_sha256=body_sha256, remote_addr=remote_addr)
     stored = selectors.message_for_retry(kind=kind, guid=request.guid, body_sha256=body_sha256)
     if stored is not None:
+        _count(req_type, "duplicate")
         return Reply(200, bytes(stored.response), stored.response_content_type)
     try:
         with transaction.atomic():
@@ -193,10 +203,12 @@ def efawateercom_handle(*, req_type: str, raw: bytes, remote_addr: str | None = 
         if stored is None:
             logger.exception("eFAWATEERcom %s GUID %s failed", req_type, request.guid)
             return _internal_error(req_type, request)
+        _count(req_type, "duplicate")
         return Reply(200, bytes(stored.response), stored.response_content_type)
     except Exception:
         logger.exception("eFAWATEERcom %s GUID %s failed", req_type, request.guid)
         return _internal_error(req_type, request)
+    _count(req_type, "accepted")
     return Reply(200, response)
 
 
@@ -237,14 +249,17 @@ def _bill_pull_answer(request: protocol.Request, *, raw: bytes, body_sha256: str
         if stored is None:
             logger.exception("eFAWATEERcom bill pull GUID %s failed", request.guid)
             return _internal_error(protocol.BILL_PULL_REQUEST, request)
+        _count(protocol.BILL_PULL_REQUEST, "duplicate")
         return Reply(200, bytes(stored.response), stored.response_content_type)
     except Exception:
         logger.exception("eFAWATEERcom bill pull GUID %s failed", request.guid)
         return _internal_error(protocol.BILL_PULL_REQUEST, request)
+    _count(protocol.BILL_PULL_REQUEST, "accepted")
     return Reply(200, response)
 
 
 def _internal_error(req_type: str, request: protocol.Request) -> Reply:
+    _count(req_type, "error")
     # Nothing was kept: eFAWATEERcom will retry, and the retry is processed afresh.
     body = _respond(
         req_type=req_type,
