@@ -64,6 +64,7 @@ def main(argv=None) -> int:
                 f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end)"
             ),
         )
+        common.print_targets(ctx.targets)
         print(
             "\n'× time' = cost per request relative to the trivial view in-process (lower is better);"
             "\n'× rps' = throughput relative to the trivial view on the same gunicorn (higher is better)."

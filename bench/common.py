@@ -25,6 +25,11 @@ The API (everything hangs off ``ctx``)::
         # Anything else (counts, checks, sizes) as a plain row:
         ctx.record("payments: duplicates in 10,000 numbers", 0, unit="", note="8 threads")
 
+        # A goal beside its figure, printed with met / not met in the "Targets" table at the end:
+        ctx.target("violations: inquiry end to end vs base layout", 1.7, 2.0)   # lower is better, "×"
+        ctx.target("payments: bill pull vs bare view", 0.48, 0.45, higher_is_better=True)
+        ctx.target("payments: bill pull p99", 84.0, 100.0, unit="ms")
+
         ctx.quick          # True with --quick: use smaller sizes
         ctx.scale(10_000)  # 10_000, or a tenth of it with --quick
         ctx.peer()         # payments.efawateercom.peer.Peer signing with the bench's eFAWATEERcom key
@@ -305,6 +310,40 @@ class Row:
     note: str = ""
 
 
+@dataclass
+class Target:
+    """A goal of issue 20 beside the figure measured in this run: met or not met."""
+
+    name: str
+    figure: float
+    goal: float
+    unit: str = "×"
+    higher_is_better: bool = False
+    note: str = ""
+
+    @property
+    def met(self) -> bool:
+        return self.figure >= self.goal if self.higher_is_better else self.figure <= self.goal
+
+    def row(self) -> Row:
+        sign = "≥" if self.higher_is_better else "≤"
+        return Row(
+            self.name,
+            f"{self.figure:,.2f}{self.unit}" if self.unit == "×" else f"{self.figure:,.1f} {self.unit}",
+            versus=f"target {sign} {self.goal:g}{self.unit if self.unit == '×' else ' ' + self.unit}",
+            note=("met" if self.met else "NOT MET") + (f"; {self.note}" if self.note else ""),
+        )
+
+
+def print_targets(targets: Iterable[Target], *, out=None) -> None:
+    targets = list(targets)
+    if not targets:
+        return
+    out = out or sys.stdout
+    print(f"\nTargets (issue 20): {sum(t.met for t in targets)} of {len(targets)} met", file=out)
+    print_table([t.row() for t in targets], out=out)
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
@@ -337,6 +376,7 @@ class Context:
         self.env = env
         self.quick = quick
         self.rows: list[Row] = []
+        self.targets: list[Target] = []
         self.workers = int(os.environ.get("BENCH_WORKERS", "3"))  # as the Dockerfile runs gunicorn
         self.concurrency = int(os.environ.get("BENCH_CONCURRENCY", "8"))
         self._baseline: float | None = None
@@ -425,6 +465,14 @@ class Context:
     def record(self, name: str, value, *, unit: str = "", note: str = "", versus: str = "") -> None:
         figure = f"{value:,}" if isinstance(value, int) else str(value)
         self.rows.append(Row(name, f"{figure} {unit}".strip(), versus=versus, note=note))
+
+    def target(
+        self, name: str, figure: float, goal: float, *, unit: str = "×", higher_is_better: bool = False, note: str = ""
+    ) -> Target:
+        """Print ``figure`` beside its goal, met / not met, in the run's "Targets" table (issue 20)."""
+        target = Target(name, figure, goal, unit=unit, higher_is_better=higher_is_better, note=note)
+        self.targets.append(target)
+        return target
 
     # eFAWATEERcom
     def peer(self):

@@ -52,3 +52,18 @@ def test_run_load_sends_every_request_and_counts_errors():
     assert result.requests == 23 and len(result.latencies) == 23
     assert result.errors == 3 and result.statuses == {200: 20, 500: 3}
     assert result.rps > 0 and result.p50 <= result.p99
+
+
+def test_a_target_says_met_or_not_met_in_the_direction_it_is_measured():
+    from bench.common import Target, print_targets
+
+    lower = Target("inquiry vs base layout", 1.7, 2.0)
+    higher = Target("bill pull vs bare view", 0.40, 0.45, higher_is_better=True)
+    latency = Target("bill pull p99", 120.0, 100.0, unit="ms")
+    assert lower.met and not higher.met and not latency.met
+    out = io.StringIO()
+    print_targets([lower, higher, latency], out=out)
+    text = out.getvalue()
+    assert "1 of 3 met" in text
+    assert "target ≤ 2×" in text and "target ≥ 0.45×" in text and "target ≤ 100 ms" in text
+    assert text.count("NOT MET") == 2
