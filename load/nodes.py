@@ -88,10 +88,9 @@ class HAProxy:
         self.url = f"http://127.0.0.1:{self.port}"
         self.socket = self.dir / "admin.sock"
         self.names = [f"node{i + 1}" for i in range(len(ports))]
+        self.servers = dict(zip(self.names, ports, strict=True))
         self.config = self.dir / "haproxy.cfg"
-        self.config.write_text(
-            haproxy_config(self.port, dict(zip(self.names, ports, strict=True)), admin_socket=self.socket)
-        )
+        self.config.write_text(haproxy_config(self.port, self.servers, admin_socket=self.socket))
         check = subprocess.run([HAPROXY, "-c", "-q", "-f", str(self.config)], capture_output=True, text=True)
         if check.returncode:
             raise RuntimeError(f"haproxy refused its configuration:\n{check.stdout}{check.stderr}")
