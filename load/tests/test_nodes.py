@@ -98,3 +98,37 @@ def test_two_nodes_share_files_and_the_proxy_survives_a_killed_node(fault_env, t
         for node in nodes:
             node.stop()
         s3.stop()
+
+
+def test_compose_runs_two_web_nodes_behind_a_proxy_on_minio_with_one_beat():
+    import re
+    import subprocess
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    services = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]
+    webs = [name for name, s in services.items() if s.get("command") is None and name.startswith("web")]
+    assert len(webs) == 2
+    for name in [*webs, "worker", "beat"]:
+        env = {k: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(v)) for k, v in services[name]["environment"].items()}
+        assert env["S3_BUCKET"] == "portal-private" and env["S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert not any(v.startswith("portal-data") for v in services[name].get("volumes", []))
+    assert "server" in services["minio"]["command"] and "healthcheck" in services["minio"]
+    assert "mc mb" in services["createbucket"]["command"][0]
+    assert "check --deploy --tag storage" in " ".join(services["migrate"]["command"])
+    assert services["migrate"]["depends_on"]["createbucket"]["condition"] == "service_completed_successfully"
+    assert sum(1 for s in services.values() if "beat" in (s.get("command") or [])) == 1
+    assert services["proxy"]["image"].startswith("haproxy")
+    config = (root / "deploy" / "haproxy.cfg").read_text()
+    assert "option httpchk GET /healthz/ready" in config and "balance roundrobin" in config
+    assert all(f"server {name} {name}:8000 check" in config for name in webs)
+    if not haproxy_missing_reason():  # make test installs haproxy; the config must be one it accepts
+        check = subprocess.run(
+            ["haproxy", "-c", "-f", str(root / "deploy" / "haproxy.cfg")],
+            capture_output=True,
+            text=True,
+            env={"PORTAL_HOST": "localhost", "PATH": "/usr/sbin:/usr/bin:/bin"},
+        )
+        assert check.returncode == 0, check.stderr
