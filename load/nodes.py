@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import socket
@@ -211,6 +212,25 @@ class CeleryBeat:
 
     def stop(self) -> None:
         stop(self.process)
+
+
+def parse_nodes(text: str) -> list[int]:
+    """ "2" -> [1, 2] (a 2-node run measures 1 node first, for the ratio); "1,2" -> [1, 2]; "1" -> [1]."""
+    try:
+        counts = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise SystemExit(f"load: --nodes takes a number or numbers with commas (1,2), not {text!r}") from None
+    if not counts or counts[0] < 1 or counts[-1] > 8:
+        raise SystemExit(f"load: --nodes must be between 1 and 8, not {text!r}")
+    return counts if len(counts) > 1 or counts[0] == 1 else [1, counts[0]]
+
+
+def start_s3() -> S3Server:
+    """Before Django is set up: the S3 server, and S3_* (plus the proxy as a trusted one) in this process's
+    environment, which every node and worker inherits."""
+    s3 = S3Server()
+    os.environ.update({**s3.env, "TRUSTED_PROXIES": "127.0.0.1"})
+    return s3
 
 
 # --- what a second node must prove ----------------------------------------------------------------------

@@ -535,18 +535,22 @@ def report_checks(checks: list[Check], *, extra: dict, out=sys.stdout) -> None:
     out.flush()
 
 
-def main(argv=None) -> int:
-    from load import phases
+def main(argv=None, *, run_nodes=None) -> int:
+    """``run_nodes``: load.phases.run, the ``--nodes`` run (passed in by load/__main__.py: phases builds on
+    this module's stages, so this module does not import it)."""
+    from load.nodes import parse_nodes, start_s3
 
     args = _parse_args(argv)
-    counts = phases.parse_nodes(args.nodes) if args.nodes else None
+    counts = parse_nodes(args.nodes) if args.nodes else None
+    if counts and run_nodes is None:
+        raise SystemExit("load: --nodes runs through python -m load")
     environment = prepare(args)
     gateway = SmsGateway()
     os.environ["SMS_HTTP_URL"] = gateway.url
     worker = server = s3 = None
     try:
         if counts:
-            s3 = phases.start_s3()  # before Django reads S3_* from the environment
+            s3 = start_s3()  # before Django reads S3_* from the environment
         import django
         from django.core.management import call_command
 
@@ -580,7 +584,7 @@ def main(argv=None) -> int:
         )
         if counts:
             scenario = Scenario(port=0, seeded=seeded, peer=peer, rng=rng, recorder=Recorder())
-            return phases.run(
+            return run_nodes(
                 args, environment=environment, seeded=seeded, scenario=scenario, gateway=gateway, counts=counts, s3=s3
             )
         child_env = {**os.environ}
