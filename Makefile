@@ -16,11 +16,14 @@ VENV_PACKAGE := $(shell $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 ||
 NODE_PACKAGES := $(shell command -v npm >/dev/null 2>&1 || echo nodejs npm)
 APT_PACKAGES := fonts-noto-core fonts-hosny-amiri libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
 	gettext poppler-utils $(NODE_PACKAGES) $(VENV_PACKAGE)
-APT_TEST_PACKAGES := chromium docker-compose
+# haproxy: the proxy in front of the two web nodes of load/tests/test_nodes.py (and of `make load --nodes 2`).
+APT_TEST_PACKAGES := chromium docker-compose haproxy
+# `make load` only: the reverse proxy of `--nodes N` (load/nodes.py).
+LOAD_PACKAGES := haproxy
 # App folders keep their own catalogues; the project catalogue (locale/) is portal/ and templates/.
 APP_DIRS := $(filter-out portal,$(patsubst %/apps.py,%,$(wildcard */apps.py)))
 
-.PHONY: run test deps system-deps system-test-deps venv assets messages makemessages migrate demo \
+.PHONY: run test deps system-deps system-test-deps load-deps venv assets messages makemessages migrate demo \
 	check compose-check bench load lint format
 
 run: deps migrate demo
@@ -106,5 +109,9 @@ bench: deps
 
 # gunicorn + PostgreSQL + Redis + a Celery worker under a mixed load for LOAD_ARGS (default --duration 60),
 # then checks every payment was applied once and every SMS sent once (README "Load and fault tests").
-load: deps
+# LOAD_ARGS="--nodes 2": 1 then 2 gunicorn nodes behind HAProxy on a shared S3 server, then one node killed.
+load: deps load-deps
 	$(PY) -m load $(LOAD_ARGS)
+
+load-deps:
+	$(call apt_install,$(LOAD_PACKAGES))

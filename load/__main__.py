@@ -1,5 +1,6 @@
 import sys
 
+from load.phases import run
 from load.runner import main
 
-sys.exit(main())
+sys.exit(main(run_nodes=run))

@@ -8,6 +8,7 @@ import math
 import threading
 import time
 import urllib.parse
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -21,16 +22,21 @@ class Reply:
 
 
 class Session:
-    def __init__(self, port: int, *, timeout: float = 60.0):
+    def __init__(self, port: int, *, timeout: float = 60.0, source: str | None = None):
         self.port = port
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        # A loopback address of its own (127.0.0.x) to connect from: behind the proxy each simulated person
+        # is a different client, as the portal reads it from X-Forwarded-For.
+        self.source = source
 
     def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None) -> Reply:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=self.timeout, source_address=(self.source, 0) if self.source else None
+        )
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -61,6 +67,27 @@ class Session:
             headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token},
         )
 
+    def post_multipart(self, path: str, fields: dict, *, files: dict) -> Reply:
+        """A form POST with files (``files``: name -> (filename, content type, bytes)), with the CSRF token."""
+        token = self.cookies.get("csrftoken", "")
+        boundary = f"----load{uuid.uuid4().hex}"
+        parts = []
+        for name, value in {**fields, "csrfmiddlewaretoken": token}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content_type, data) in files.items():
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n"
+            )
+            parts.append(head.encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request(
+            "POST",
+            path,
+            body=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRFToken": token},
+        )
+
 
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile; 0.0 for no values."""
@@ -77,6 +104,8 @@ class Recorder:
         self._lock = threading.Lock()
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: Counter[tuple[str, str]] = Counter()
+        # (started, finished, kind, reason) of every failed request: the kill phase sorts them by time.
+        self.failures: list[tuple[float, float, str, str]] = []
         self.started = time.perf_counter()
         self.finished: float | None = None
 
@@ -92,6 +121,7 @@ class Recorder:
             self.latencies[kind].append(elapsed)
             if error:
                 self.errors[(kind, error)] += 1
+                self.failures.append((start, start + elapsed, kind, error))
         return error
 
     def stop(self):

@@ -66,8 +66,19 @@ def stop(process: subprocess.Popen | None, *, sig=signal.SIGTERM, timeout: float
 class Gunicorn:
     """The portal under gunicorn (sync workers) with ``env``."""
 
-    def __init__(self, *, env: dict, workdir: Path, workers: int = 2, threads: int = 1, timeout: int = 60):
+    def __init__(
+        self,
+        *,
+        env: dict,
+        workdir: Path,
+        workers: int = 2,
+        threads: int = 1,
+        timeout: int = 60,
+        name: str = "",
+        wait: bool = True,
+    ):
         self.port = free_port()
+        self.name = name or str(self.port)
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / f"gunicorn-{self.port}.log"
         command = [
@@ -91,8 +102,18 @@ class Gunicorn:
         if threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(threads)]
         self.process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=self.log.open("ab")
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("ab"),
+            # Its own process group: kill() takes the master and its workers down at once, as a dead node.
+            start_new_session=True,
         )
+        if wait:  # else the caller starts several nodes, then waits for each (wait_ready)
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
         wait_for(
             lambda: http_status(self.port, "/healthz") in (200, 503),
             timeout=90,
@@ -103,6 +124,13 @@ class Gunicorn:
 
     def stop(self):
         stop(self.process)
+
+    def kill(self) -> None:
+        """SIGKILL the whole node (master and workers) at once: no graceful shutdown, as a machine dying."""
+        if self.process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
 
 
 class CeleryWorker:
