@@ -1,3 +1,4 @@
+# Kept whole: one benchmark, its seeding in Python and in SQL (the same plan), its measurements and targets.
 """Service performance (issue 12, issue 20): the staff dashboard and the public page at 100,000 and then
 1,000,000 applications.
 
