@@ -27,3 +27,68 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.score}"
+
+
+class ClosingRollup(models.Model):
+    """How many applications closed per service kind, closing day (Amman), ending and, for the completed ones,
+    working days from submission to completion (``services.workdays.working_days_between``; ``NOT_MEASURED``
+    for the others and for any never submitted).
+
+    The figures of a window read these few rows (a few thousand a year) instead of every application: counts
+    and endings are sums, the median and 90th percentile are read off the cumulative counts. Kept by
+    ``performance.rollups``: counted in the transaction that closes the application, rebuilt every night
+    (a rebuild of correct rows changes nothing) and for the days after a changed public holiday.
+    """
+
+    NOT_MEASURED = -1
+
+    kind = models.CharField(_("service kind"), max_length=40)
+    day = models.DateField(_("closing day"))
+    ending = models.CharField(_("ending"), max_length=10)
+    working_days = models.IntegerField(_("working days to complete"))
+    total = models.PositiveIntegerField(_("applications"))
+
+    class Meta:
+        verbose_name = _("closings per day")
+        verbose_name_plural = _("closings per day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind", "ending", "working_days"], name="closing_rollup_key"),
+            models.CheckConstraint(condition=models.Q(working_days__gte=-1), name="closing_rollup_working_days"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.day} {self.ending} {self.working_days}: {self.total}"
+
+
+class OpeningRollup(models.Model):
+    """Applications started (of which online) and submitted per service kind and day (Amman), for the days up
+    to ``RollupState`` "openings" (days that are over do not change: an application is created and submitted
+    once, at that moment). Later days are counted from the applications themselves (a day or two, indexed)."""
+
+    kind = models.CharField(_("service kind"), max_length=40)
+    day = models.DateField(_("day"))
+    started = models.PositiveIntegerField(_("started"), default=0)
+    online = models.PositiveIntegerField(_("started online"), default=0)
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+
+    class Meta:
+        verbose_name = _("applications started per day")
+        verbose_name_plural = _("applications started per day")
+        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="opening_rollup_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.day}: {self.started}/{self.submitted}"
+
+
+class RollupState(models.Model):
+    """Up to which day (inclusive) a rollup holds every day: "openings" for ``OpeningRollup``."""
+
+    name = models.CharField(_("name"), max_length=20, primary_key=True)
+    through = models.DateField(_("complete through"))
+
+    class Meta:
+        verbose_name = _("rollup state")
+        verbose_name_plural = _("rollup states")
+
+    def __str__(self):
+        return f"{self.name}: {self.through}"

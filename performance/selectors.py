@@ -39,9 +39,9 @@ from django.utils import timezone
 
 from payments.constants import BillStatus, PaymentState
 from payments.models import Bill, Payment
-from performance.constants import EndReason, Unit, bill_kinds, completed_statuses, refused_statuses, service_slugs
-from performance.models import Rating
-from services.models import Application, ApplicationEvent, Holiday, Service
+from performance.constants import EndReason, Unit, bill_kinds, completed_statuses, service_slugs
+from performance.models import ClosingRollup, OpeningRollup, Rating, RollupState
+from services.models import Application, Ending, Holiday, Service
 from services.workflow import get_workflow
 
 # --- SQL building blocks ----------------------------------------------------------------------------
@@ -267,7 +267,8 @@ def _any(per_kind: dict[str, Q]) -> Q:
 
 
 # One function per figure, each the only definition of it: the dashboard and the public page both read
-# them through figures_for (issue 20 swaps their queries for rollup tables without touching the pages).
+# them through figures_for. Issue 20: they read the rollup tables (performance.models), whose rows
+# performance.rollups keeps, so their cost does not grow with the history.
 
 
 def completed_in(*, kinds: list[str], period: Period) -> Q:
@@ -276,100 +277,149 @@ def completed_in(*, kinds: list[str], period: Period) -> Q:
     return _in("closed_at", period) & _any({k: Q(kind=k, status__in=completed[k]) for k in kinds})
 
 
-def application_counts(*, kinds: list[str], period: Period) -> dict[str, dict[str, int]]:
-    """Per service: ``started`` (created in the period), ``submitted``, ``completed`` (:func:`completed_in`)
-    and ``online`` (started by the applicant on the portal themselves: the digital take-up)."""
-    # Uncorrelated, so PostgreSQL hashes the ids once instead of probing the events per application.
-    created_by_applicant = ApplicationEvent.objects.filter(
-        from_status="", actor_kind=ApplicationEvent.ActorKind.CITIZEN
-    ).values("application_id")
+def closings(*, kinds: list[str], period: Period) -> dict[str, dict[tuple[str, int], int]]:
+    """Per service, the applications closed in the period by (ending, working days to complete), read from
+    the closing rollup (``performance.rollups``): a few thousand rows a year, whatever the history."""
+    out: dict[str, dict[tuple[str, int], int]] = {kind: {} for kind in kinds}
     rows = (
-        Application.objects.filter(kind__in=kinds)
+        ClosingRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=period.last)
         .order_by()
-        .filter(_in("created_at", period) | _in("submitted_at", period) | _in("closed_at", period))
-        .values("kind")
-        .annotate(
-            started=Count("pk", filter=_in("created_at", period)),
-            submitted=Count("pk", filter=_in("submitted_at", period)),
-            completed=Count("pk", filter=completed_in(kinds=kinds, period=period)),
-            online=Count("pk", filter=_in("created_at", period) & Q(pk__in=created_by_applicant)),
-        )
+        .values_list("kind", "ending", "working_days")
+        .annotate(n=Sum("total"))
     )
+    for kind, ending, working_days, n in rows:
+        out[kind][(ending, working_days)] = n
+    return out
+
+
+def _openings_through() -> date | None:
+    return RollupState.objects.filter(name="openings").values_list("through", flat=True).first()
+
+
+def application_counts(
+    *, kinds: list[str], period: Period, closed: dict[str, dict[tuple[str, int], int]] | None = None
+) -> dict[str, dict[str, int]]:
+    """Per service: ``started`` (created in the period), ``submitted``, ``completed`` (:func:`completed_in`,
+    as the workflow set the application's ending) and ``online`` (started by the applicant on the portal
+    themselves: the digital take-up). ``closed``: :func:`closings` of the same window, when already read.
+
+    Days up to the opening rollup's last sealed day are read from it, the days after (today, and yesterday
+    until the nightly rebuild) from the applications."""
+    closed = closings(kinds=kinds, period=period) if closed is None else closed
     out = {kind: dict.fromkeys(("started", "submitted", "completed", "online"), 0) for kind in kinds}
-    for row in rows:
-        out[row.pop("kind")].update(row)
-    return out
-
-
-def endings(*, kinds: list[str], period: Period) -> dict[str, dict[str, int]]:
-    """Per service and :class:`EndReason`: applications closed in the period without the service (refused,
-    or cancelled by the deadline, by staff or by the applicant)."""
-    completed, refused = completed_statuses(), refused_statuses()
-    out = {kind: dict.fromkeys(EndReason.values, 0) for kind in kinds}
-    # Why each ended: a refusal status, else who made the closing move (the deadline sweep is the system).
-    # The closing move is the event written with the application's closed_at (same instant, same status),
-    # found through the events' time index rather than a subquery per application.
-    rows = (
-        ApplicationEvent.objects.filter(
-            created_at__gte=period.start,
-            created_at__lt=period.end,
-            created_at=F("application__closed_at"),
-            to_status=F("application__status"),
-            application__kind__in=kinds,
+    for kind in kinds:
+        out[kind]["completed"] = sum(n for (ending, _days), n in closed[kind].items() if ending == Ending.COMPLETED)
+    through = _openings_through()
+    if through is not None and through >= period.first:
+        sealed = (
+            OpeningRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=min(through, period.last))
+            .order_by()
+            .values("kind")
+            .annotate(started=Sum("started"), submitted=Sum("submitted"), online=Sum("online"))
         )
-        .order_by()
-        .values("application__kind", "application__status", "actor_kind")
-        .annotate(n=Count("application_id", distinct=True))
-    )
-    for row in rows:  # one row per (service, status, who): a handful
-        kind, status = row["application__kind"], row["application__status"]
-        if status in completed[kind]:
-            continue
-        if status in refused[kind]:
-            reason = EndReason.REFUSED
-        else:
-            reason = {
-                ApplicationEvent.ActorKind.SYSTEM: EndReason.DEADLINE,
-                ApplicationEvent.ActorKind.STAFF: EndReason.STAFF,
-            }.get(row["actor_kind"], EndReason.APPLICANT)
-        out[kind][reason] += row["n"]
+        for row in sealed:
+            for key in ("started", "submitted", "online"):
+                out[row["kind"]][key] += row[key]
+    live_first = period.first if through is None else max(period.first, through + timedelta(days=1))
+    if live_first <= period.last:
+        live = Period(first=live_first, last=period.last)
+        rows = (
+            Application.objects.filter(kind__in=kinds)
+            .order_by()
+            .filter(_in("created_at", live) | _in("submitted_at", live))
+            .values("kind")
+            .annotate(
+                started=Count("pk", filter=_in("created_at", live)),
+                submitted=Count("pk", filter=_in("submitted_at", live)),
+                online=Count("pk", filter=_in("created_at", live) & Q(online=True)),
+            )
+        )
+        for row in rows:
+            for key in ("started", "submitted", "online"):
+                out[row["kind"]][key] += row[key]
     return out
+
+
+def endings(
+    *, kinds: list[str], period: Period, closed: dict[str, dict[tuple[str, int], int]] | None = None
+) -> dict[str, dict[str, int]]:
+    """Per service and :class:`EndReason`: applications closed in the period without the service (refused,
+    or cancelled by the deadline, by staff or by the applicant), as the workflow set their ending when they
+    closed (a refusal status, else who made the closing move: the deadline sweep is the system)."""
+    closed = closings(kinds=kinds, period=period) if closed is None else closed
+    out = {kind: dict.fromkeys(EndReason.values, 0) for kind in kinds}
+    for kind in kinds:
+        for (ending, _days), n in closed[kind].items():
+            if ending in out[kind]:
+                out[kind][ending] += n
+    return out
+
+
+def percentile_of_counts(counts: list[tuple[float, int]], fraction: float) -> float | None:
+    """``percentile_cont(fraction)`` of values given as (value, how many), sorted by value."""
+    total = sum(n for _v, n in counts)
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    low, high = math.floor(position), math.ceil(position)
+
+    def at(index: int) -> float:
+        seen = 0
+        for value, n in counts:
+            seen += n
+            if index < seen:
+                return float(value)
+        return float(counts[-1][0])  # pragma: no cover - index < total
+
+    low_value = at(low)
+    return low_value + (at(high) - low_value) * (position - low)
 
 
 def completion_times(
-    *, kinds: list[str], period: Period, standards: dict[str, tuple[int | None, str]]
+    *,
+    kinds: list[str],
+    period: Period,
+    standards: dict[str, tuple[int | None, str]],
+    closed: dict[str, dict[tuple[str, int], int]] | None = None,
 ) -> dict[str, tuple[float | None, float | None, int]]:
     """Per service, over the applications :func:`completed_in` the period: the median and 90th percentile of
     the time from submission to completion in the unit of its card's standard (``standards``: kind ->
-    (amount, unit), see :func:`standard_for`), and how many took no longer than the standard."""
+    (amount, unit), see :func:`standard_for`), and how many took no longer than the standard.
+
+    Working days come from the closing rollup (the same interpolation as ``percentile_cont``); a card in
+    minutes (none of the procedural services today) is measured on its applications."""
     out: dict[str, tuple[float | None, float | None, int]] = dict.fromkeys(kinds, (None, None, 0))
-    holidays = weekday_holidays(until=period.last)
-    for unit in {u for _s, u in standards.values()}:
-        unit_kinds = [k for k in kinds if standards[k][1] == unit]
-        done = with_duration(
-            Application.objects.filter(completed_in(kinds=unit_kinds, period=period), submitted_at__isnull=False)
-            .filter(kind__in=unit_kinds)
-            .order_by(),
-            unit=unit,
-            holidays=holidays,
-        )
-        within_q = _any(
-            {k: Q(kind=k, duration__lte=standards[k][0]) for k in unit_kinds if standards[k][0] is not None}
-        )
-        if connection.vendor == "postgresql":
-            rows = done.values("kind").annotate(
-                p50=PercentileCont("duration", fraction=0.5),
-                p90=PercentileCont("duration", fraction=0.9),
-                within=Count("pk", filter=within_q),
+    day_kinds = [k for k in kinds if standards[k][1] == Unit.WORKING_DAYS]
+    if day_kinds:
+        closed = closings(kinds=kinds, period=period) if closed is None else closed
+        for kind in day_kinds:
+            counts = sorted(
+                (days, n)
+                for (ending, days), n in closed[kind].items()
+                if ending == Ending.COMPLETED and days != ClosingRollup.NOT_MEASURED
             )
-            for row in rows:
-                out[row["kind"]] = (row["p50"], row["p90"], row["within"])
-        else:
-            for kind in unit_kinds:
-                (median, p90), extra = percentiles(
-                    done.filter(kind=kind), "duration", (0.5, 0.9), within=Count("pk", filter=within_q)
-                )
-                out[kind] = (median, p90, extra["within"])
+            standard = standards[kind][0]
+            within = 0 if standard is None else sum(n for days, n in counts if days <= standard)
+            out[kind] = (percentile_of_counts(counts, 0.5), percentile_of_counts(counts, 0.9), within)
+    minute_kinds = [k for k in kinds if standards[k][1] == Unit.MINUTES]
+    if minute_kinds:
+        out.update(_completion_minutes(kinds=minute_kinds, period=period, standards=standards))
+    return out
+
+
+def _completion_minutes(*, kinds, period, standards) -> dict[str, tuple[float | None, float | None, int]]:
+    out = {}
+    done = with_duration(
+        Application.objects.filter(completed_in(kinds=kinds, period=period), submitted_at__isnull=False)
+        .filter(kind__in=kinds)
+        .order_by(),
+        unit=Unit.MINUTES,
+    )
+    for kind in kinds:
+        standard = standards[kind][0]
+        within = Count("pk", filter=Q(duration__lte=standard)) if standard is not None else Value(0)
+        (median, p90), extra = percentiles(done.filter(kind=kind), "duration", (0.5, 0.9), within=within)
+        out[kind] = (median, p90, extra["within"] or 0)
     return out
 
 
@@ -389,11 +439,12 @@ def satisfaction(*, kinds: list[str], period: Period) -> dict[str, tuple[int, fl
 
 def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service | None]) -> list[ServiceFigures]:
     """Everything the dashboard and the public page show per service over ``period``: a few grouped queries
-    for all ``kinds`` together (each scans the applications once), not one set per service."""
+    for all ``kinds`` together, on the rollups (``performance.rollups``), not one set per service."""
     standards = {kind: standard_for(services.get(kind)) for kind in kinds}
-    counts = application_counts(kinds=kinds, period=period)
-    ended = endings(kinds=kinds, period=period)
-    times = completion_times(kinds=kinds, period=period, standards=standards)
+    closed = closings(kinds=kinds, period=period)
+    counts = application_counts(kinds=kinds, period=period, closed=closed)
+    ended = endings(kinds=kinds, period=period, closed=closed)
+    times = completion_times(kinds=kinds, period=period, standards=standards, closed=closed)
     rated = satisfaction(kinds=kinds, period=period)
     out = []
     for kind in kinds:

@@ -11,6 +11,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from portal.envcheck import ConfigError, check_dependent, check_production, check_proxies, check_sanad, read_env
@@ -182,6 +183,8 @@ CELERY_BEAT_SCHEDULE = {
     "retention-purge": {"task": "portal.tasks.retention_purge", "schedule": 24 * 3600.0},
     # Objects no upload or document row points at (an interrupted upload), a day after they were written.
     "private-files-orphans": {"task": "services.tasks.private_files_orphans_sweep", "schedule": 24 * 3600.0},
+    # The performance rollups recomputed (a no-op when right) and the day that ended sealed, after midnight.
+    "performance-rollups": {"task": "performance.tasks.rollups_rebuild", "schedule": crontab(hour=0, minute=20)},
 }
 
 # --- Retention (portal.retention) -----------------------------------------------------------

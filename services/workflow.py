@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.party import party_owns, user_can_access
 from notifications.outbox import notify
 from services import reference as refs
-from services.models import Application, ApplicationEvent, Service
+from services.models import Application, ApplicationEvent, Ending, Service
 from services.registry import (  # noqa: F401 - the names service apps use with the workflow functions
     CLEAR,
     Deadline,
@@ -32,7 +32,7 @@ from services.registry import (  # noqa: F401 - the names service apps use with 
     register_workflow,
     registered_workflows,
 )
-from services.signals import application_closed
+from services.signals import application_closed, application_closing
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,22 @@ def _check_deadline(workflow: type[Workflow], status: str, deadline: Deadline) -
         raise ValueError(f"Deadline action {status!r} -> {deadline.action!r} is not an allowed move.")
 
 
+def _ending(workflow: type[Workflow], status: str, actor_kind: str) -> str:
+    """How an application that moves to the final ``status`` ends (services.models.Ending)."""
+    if status in workflow.completed:
+        return Ending.COMPLETED
+    if status in workflow.refused:
+        return Ending.REFUSED
+    return {
+        ApplicationEvent.ActorKind.SYSTEM: Ending.DEADLINE,
+        ApplicationEvent.ActorKind.STAFF: Ending.STAFF,
+    }.get(actor_kind, Ending.APPLICANT)
+
+
 def _closed_on_commit(application) -> None:
-    """Tell the apps above (the performance figures) once the closing is committed, not before."""
+    """Tell the apps above (the performance figures) of the closing: in this transaction (their rollups),
+    then once it is committed, not before (their caches)."""
+    application_closing.send(sender=Application, application=application)
     sent = {"application_id": application.pk, "kind": application.kind, "status": application.status}
     transaction.on_commit(lambda: application_closed.send(sender=Application, **sent))
 
@@ -140,6 +154,8 @@ def application_create(
                 status=status,
                 submitted_at=None if status in workflow.drafts else now,
                 closed_at=now if status in workflow.final else None,
+                online=actor_kind == ApplicationEvent.ActorKind.CITIZEN,
+                ending=_ending(workflow, status, actor_kind) if status in workflow.final else "",
                 deadline_at=deadline.at if deadline else None,
                 deadline_action=deadline.action if deadline else "",
                 deadline_reason=_stored(deadline.reason) if deadline else "",
@@ -234,6 +250,7 @@ def application_transition(
             row.submitted_at = now
         if to_status in workflow.final:
             row.closed_at = now
+            row.ending = _ending(workflow, to_status, actor_kind)
             if deadline is not None and deadline is not CLEAR:
                 raise ValueError(f"{to_status!r} is final: it cannot have a deadline.")
             deadline = CLEAR
@@ -255,6 +272,7 @@ def application_transition(
                     "status",
                     "submitted_at",
                     "closed_at",
+                    "ending",
                     "deadline_at",
                     "deadline_action",
                     "deadline_reason",
@@ -278,7 +296,15 @@ def application_transition(
             created_at=now,
         )
         # The caller's instance (often the service's own model) now shows the row as it is.
-        for name in ("status", "submitted_at", "closed_at", "deadline_at", "deadline_action", "deadline_reason"):
+        for name in (
+            "status",
+            "submitted_at",
+            "closed_at",
+            "ending",
+            "deadline_at",
+            "deadline_action",
+            "deadline_reason",
+        ):
             setattr(application, name, getattr(row, name))
         application.deadline_set_at = row.deadline_set_at
         application.updated_at = row.updated_at

@@ -7,7 +7,10 @@ from zoneinfo import ZoneInfo
 
 from payments.constants import BillStatus
 from payments.models import Bill
-from services.models import Application, ApplicationEvent
+from performance.models import RollupState
+from performance.rollups import OPENINGS, closing_counted
+from services.models import Application, ApplicationEvent, Ending
+from services.registry import get_workflow
 
 AMMAN = ZoneInfo("Asia/Amman")
 _numbers = itertools.count(1)
@@ -31,8 +34,18 @@ def make_application(
     created_by: str = "citizen",
     service=None,
 ) -> Application:
-    """An application as the workflow would have left it: a creation event and, when closed, a closing one."""
+    """An application as the workflow would have left it: a creation event and, when closed, a closing one,
+    its ``online`` and ``ending``, and the closing counted in the rollups."""
     n = next(_numbers)
+    ending = ""
+    if closed is not None:
+        workflow = get_workflow(kind)
+        if status in workflow.completed:
+            ending = Ending.COMPLETED
+        elif status in workflow.refused:
+            ending = Ending.REFUSED
+        else:
+            ending = {"system": Ending.DEADLINE, "staff": Ending.STAFF}.get(closed_by, Ending.APPLICANT)
     application = Application.objects.create(
         reference=f"TP{n:07d}",
         kind=kind,
@@ -41,6 +54,8 @@ def make_application(
         status=status,
         submitted_at=submitted if submitted is not None else created,
         closed_at=closed,
+        online=created_by == "citizen",
+        ending=ending,
     )
     Application.objects.filter(pk=application.pk).update(created_at=created)
     ApplicationEvent.objects.create(
@@ -61,6 +76,9 @@ def make_application(
             created_at=closed,
         )
     application.refresh_from_db()
+    closing_counted(application=application)
+    # Written into days that may be sealed already: count the started and submitted ones live again.
+    RollupState.objects.filter(name=OPENINGS).delete()
     return application
 
 

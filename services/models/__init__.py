@@ -5,6 +5,7 @@ from services.models.applications import (
     ApplicationEvent,
     ApplicationQuerySet,
     ApplicationReminder,
+    Ending,
     LifecycleError,
 )
 from services.models.calendar import Holiday
@@ -17,6 +18,7 @@ __all__ = [
     "ApplicationQuerySet",
     "ApplicationReminder",
     "BilingualMixin",
+    "Ending",
     "Holiday",
     "IssuedDocument",
     "LifecycleError",

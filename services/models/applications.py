@@ -20,8 +20,19 @@ from services.registry import child_model_for, get_workflow
 # Written only by services.workflow (a stale instance's full save() must never roll them back).
 LIFECYCLE_FIELDS = frozenset(
     {"reference", "kind", "status", "submitted_at", "closed_at", "deadline_at", "deadline_action", "deadline_reason"}
-    | {"deadline_set_at"}
+    | {"deadline_set_at", "online", "ending"}
 )
+
+
+class Ending(models.TextChoices):
+    """How an application ended, set by the workflow with ``closed_at``: the service delivered, refused on its
+    merits (the workflow's ``refused`` statuses), or cancelled, by whom (the deadline sweep is the system)."""
+
+    COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused")
+    DEADLINE = "deadline", _("Deadline passed")
+    STAFF = "staff", _("Cancelled by staff")
+    APPLICANT = "applicant", _("Withdrawn by the applicant")
 
 
 class LifecycleError(RuntimeError):
@@ -79,6 +90,10 @@ class Application(models.Model):
     deadline_set_at = models.DateTimeField(_("deadline set at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Started by the applicant on the portal themselves (the digital take-up), set at creation.
+    online = models.BooleanField(_("started online"), default=False, editable=False)
+    # How it ended (Ending), set with closed_at; blank while open.
+    ending = models.CharField(_("ending"), max_length=10, choices=Ending.choices, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -89,6 +104,14 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="application_org_created"),
             models.Index(fields=["applicant", "-created_at"], name="application_applicant_created"),
+            # Counts of today's submissions (performance figures not yet rolled up).
+            models.Index(fields=["submitted_at"], name="application_submitted"),
+            # Work waiting: open applications per service and step, oldest first.
+            models.Index(
+                fields=["kind", "status", "submitted_at"],
+                name="application_open",
+                condition=models.Q(closed_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(kind=""), name="application_kind_set"),
