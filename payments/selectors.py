@@ -1,6 +1,12 @@
 """Named reads of the payments app."""
 
+from datetime import UTC
+from decimal import Decimal
+
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.party import Party, party_q
 from payments.billing_numbers import billing_number_is_valid
@@ -9,7 +15,7 @@ from payments.models import Bill, BillLine, Message, Payment
 
 # What an eFAWATEERcom bill pull answers from (payments.efawateercom.handling).
 BILL_PULL_FIELDS = (
-    "pk",
+    "id",
     "billing_number",
     "service_type",
     "amount",
@@ -22,6 +28,21 @@ BILL_PULL_FIELDS = (
 )
 
 
+def _bill_pull_sql() -> str:
+    meta = Bill._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in BILL_PULL_FIELDS)
+    number = quote(meta.get_field("billing_number").column)
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {number} = %s"  # noqa: S608 (names from the model, quoted; the number is bound)
+
+
+def _aware(value):
+    # SQLite hands back the naive UTC the ORM stored; PostgreSQL an aware datetime.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
+
+
 def bill_by_number(billing_number: str) -> Bill | None:
     """The bill with this e-payment number; a number failing its check digit is not looked up."""
     if not billing_number_is_valid(billing_number):
@@ -30,13 +51,22 @@ def bill_by_number(billing_number: str) -> Bill | None:
 
 
 def bill_for_pull(billing_number: str) -> dict | None:
-    """The columns of ``BILL_PULL_FIELDS`` of the bill with this number, in one SELECT and no model
-    instance (a bill pull is answered many times a minute: issue 20); a number failing its check digit is
-    not looked up."""
+    """The ``BILL_PULL_FIELDS`` of the bill with this number, or None; a number failing its check digit is
+    not looked up. One SELECT by the unique number, written out once rather than compiled by the ORM and
+    turned into a model on every call: a bill pull is answered many times a minute, and the ORM's work was
+    three quarters of its look-up (issue 20)."""
     if not billing_number_is_valid(billing_number):
         return None
-    rows = list(Bill.objects.filter(billing_number=billing_number).order_by().values(*BILL_PULL_FIELDS)[:1])
-    return rows[0] if rows else None
+    with connection.cursor() as cursor:
+        cursor.execute(_bill_pull_sql(), [billing_number])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    bill = dict(zip(BILL_PULL_FIELDS, row, strict=True))
+    bill["amount"] = Decimal(str(bill["amount"]))
+    for name in ("issued_at", "due_at", "expires_at"):
+        bill[name] = _aware(bill[name])
+    return bill
 
 
 def bill_line_descriptions_ar(bill_id: int) -> list[str]:
