@@ -1,8 +1,11 @@
 """eFAWATEERcom: bill pull and payment notification throughput, and billing numbers under load.
 
-Figures (issue 5, "Speed"):
+Figures (issue 5, "Speed"; issue 20, "bill pull near its floor"):
 - bill pull and payment notification, signed both ways, in-process and against gunicorn with
-  concurrent clients, next to the trivial view (aim: bill pull at least 0.5× the trivial view's rps);
+  concurrent clients, next to the trivial view;
+- issue 20's targets: bill pull at 16 clients at least 0.45× the trivial view's throughput at 16 clients
+  (measured just before, on the same server: ``portal/gunicorn_config.py``), and its p99 at most 100 ms;
+  only answers with result 0 count, so a run with errors cannot meet them;
 - issuing a bill (billing number + lines) with a big bills table already there;
 - issuing 10,000 billing numbers from 8 threads: how many clashes were retried, and no duplicate.
 """
@@ -16,6 +19,10 @@ TITLE = "eFAWATEERcom bill pull, payment notification, billing numbers"
 
 KIND = "bench"
 AMOUNT = Decimal("15.000")
+# Issue 20: "at 16 clients", whatever BENCH_CONCURRENCY says for the other rows.
+PULL_CLIENTS = 16
+PULL_VS_BARE_GOAL = 0.45
+PULL_P99_GOAL_MS = 100.0
 
 
 def _bills(n: int):
@@ -108,6 +115,55 @@ def _issue_concurrently(total: int, threads: int) -> tuple[list[str], int]:
     return numbers, failures
 
 
+def _bill_pull_targets(ctx, pull_requests) -> None:
+    """Issue 20: the trivial view, then the bill pull, both at 16 clients on the same server, back to back."""
+    from bench.common import TRIVIAL_PATH, Row, run_load
+
+    server = ctx.server()
+    bare = run_load(server.url, [ctx.request("GET", TRIVIAL_PATH)] * ctx.scale(2000), concurrency=PULL_CLIENTS)
+    pulls = run_load(server.url, pull_requests, concurrency=PULL_CLIENTS, check=_success)
+    setup = f"c={PULL_CLIENTS}, w={ctx.workers} {server.description}"
+    ms = lambda seconds: f"{seconds * 1000:.1f} ms"  # noqa: E731
+    ctx.rows.append(
+        Row(
+            "baseline: trivial view (gunicorn, 16 clients)",
+            f"{bare.rps:,.0f} req/s",
+            ms(bare.p50),
+            ms(bare.p99),
+            "1.00× rps",
+            f"{bare.requests} req, {setup}",
+        )
+    )
+    # Only answers with result 0 count: errors cannot make the figure.
+    ok_rps = (pulls.requests - pulls.errors) / pulls.seconds if pulls.seconds else 0.0
+    ratio = ok_rps / bare.rps if bare.rps else 0.0
+    errors = f"; {pulls.errors} ERRORS {dict(sorted(pulls.statuses.items()))}" if pulls.errors else ""
+    ctx.rows.append(
+        Row(
+            "payments: bill pull (gunicorn, 16 clients)",
+            f"{ok_rps:,.0f} req/s",
+            ms(pulls.p50),
+            ms(pulls.p99),
+            f"{ratio:.2f}× rps",
+            f"{pulls.requests} req, {setup}; distinct GUIDs{errors}",
+        )
+    )
+    ctx.target(
+        "payments: bill pull vs bare view (16 clients)",
+        ratio,
+        PULL_VS_BARE_GOAL,
+        higher_is_better=True,
+        note=f"{ok_rps:,.0f} vs {bare.rps:,.0f} req/s{errors}",
+    )
+    ctx.target(
+        "payments: bill pull p99 (16 clients)",
+        pulls.p99 * 1000,
+        PULL_P99_GOAL_MS,
+        unit="ms",
+        note=f"p50 {pulls.p50 * 1000:.1f} ms",
+    )
+
+
 def run(ctx) -> None:
     from django.db import connection
 
@@ -164,18 +220,20 @@ def run(ctx) -> None:
     )
 
     # --- over HTTP: gunicorn, concurrent clients, every message signed and distinct ---
-    requests_n = ctx.scale(1000)
+    requests_n = ctx.scale(2000)
     bills = _bills(max(1, requests_n // 3))
     raws = [
         peer.bill_pull(billing_number=b.billing_number, service_type=b.service_type)[1]
         for b in (bills * 3)[:requests_n]
     ]
+    pull_requests = [ctx.request("POST", protocol.BILL_PULL_PATH, body=raw, headers=headers) for raw in raws]
     ctx.load(
         "payments: bill pull (gunicorn)",
-        [ctx.request("POST", protocol.BILL_PULL_PATH, body=raw, headers=headers) for raw in raws],
+        pull_requests[: len(pull_requests) // 2],
         check=_success,
         note="distinct GUIDs",
     )
+    _bill_pull_targets(ctx, pull_requests[len(pull_requests) // 2 :])
 
     to_pay = _bills(ctx.scale(400))
     trxs = [new_trx() for _ in to_pay]

@@ -42,7 +42,8 @@ Settings: ``bench.settings`` is ``portal.settings`` with DEBUG off (no query log
 SMS to the outbox, eager Celery, persistent database connections (``CONN_MAX_AGE``, as in
 docker-compose.yml) and the trivial view at ``/bench/trivial``; bills of kind ``"bench"`` have a no-op
 owner (``bench/urls.py``) so that paying them applies. Environment knobs:
-``BENCH_WORKERS`` (gunicorn sync workers, default 3 as in the Dockerfile), ``BENCH_CONCURRENCY`` (default 8).
+``BENCH_WORKERS`` (gunicorn workers, default 3 as in the Dockerfile; worker class and threads come from
+``portal/gunicorn_config.py``, ``GUNICORN_WORKER_CLASS`` / ``GUNICORN_THREADS``), ``BENCH_CONCURRENCY`` (default 8).
 """
 
 from __future__ import annotations
@@ -278,23 +279,68 @@ def run_load(
 
 
 class Server:
-    """gunicorn serving ``bench.settings`` on a free local port (``load.procs.Gunicorn``), warmed up."""
+    """gunicorn serving ``bench.settings`` on a free local port, warmed up, with the production configuration
+    ``portal/gunicorn_config.py`` (its worker class and threads, as the Dockerfile's CMD runs it); only the
+    port, the worker count (``BENCH_WORKERS``) and the timeouts are given on the command line."""
+
+    CONFIG = BASE_DIR / "portal" / "gunicorn_config.py"
 
     def __init__(self, *, workers: int, workdir: Path):
-        from load.procs import Gunicorn
+        import subprocess
 
-        self._gunicorn = Gunicorn(
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-            workdir=workdir,
-            workers=workers,
-            timeout=120,
+        from load.procs import free_port, http_status, wait_for
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / f"gunicorn-{self.port}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "-c",
+            str(self.CONFIG),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--backlog",
+            "512",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ]
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        env.pop("GUNICORN_ACCESS_LOG", None)
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=self.log.open("ab")
         )
-        self.url = self._gunicorn.url
+        wait_for(
+            lambda: http_status(self.port, "/healthz") in (200, 503),
+            timeout=90,
+            what="gunicorn",
+            process=self.process,
+            log=self.log,
+        )
         # Every worker imports Django lazily: warm them all before anything is timed.
         run_load(self.url, [Request("GET", TRIVIAL_PATH)] * 50, concurrency=8)
 
+    @property
+    def description(self) -> str:
+        """The worker class and threads the configuration gives, for the notes: e.g. ``gthread×4``."""
+        import runpy
+
+        config = runpy.run_path(str(self.CONFIG))
+        kind = config.get("worker_class", "sync")
+        return f"{kind}×{config.get('threads', 1)}" if kind == "gthread" else kind
+
     def stop(self) -> None:
-        self._gunicorn.stop()
+        from load.procs import stop
+
+        stop(self.process)
 
 
 # --- results -------------------------------------------------------------------------------------------
@@ -437,10 +483,14 @@ class Context:
             self.rows.append(self._load_row("baseline: trivial view (gunicorn)", self._http_baseline, None))
         return self._http_baseline
 
-    def _load_row(self, name: str, result: LoadResult, baseline: LoadResult | None, note: str = "") -> Row:
+    def _load_row(
+        self, name: str, result: LoadResult, baseline: LoadResult | None, note: str = "", concurrency: int | None = None
+    ) -> Row:
         versus = f"{result.rps / baseline.rps:.2f}× rps" if baseline and baseline.rps else "1.00× rps"
         notes = [note] if note else []
-        notes.append(f"{result.requests} req, c={self.concurrency}, w={self.workers}")
+        notes.append(
+            f"{result.requests} req, c={concurrency or self.concurrency}, w={self.workers} {self.server().description}"
+        )
         if result.errors:
             notes.append(f"{result.errors} ERRORS {dict(sorted(result.statuses.items()))}")
         return Row(name, f"{result.rps:,.0f} req/s", _ms(result.p50), _ms(result.p99), versus, "; ".join(notes))
@@ -458,7 +508,7 @@ class Context:
         throughput as a fraction of the trivial view's."""
         baseline = self.http_baseline()
         result = run_load(self.server_url, requests, concurrency=concurrency or self.concurrency, check=check)
-        self.rows.append(self._load_row(name, result, baseline, note))
+        self.rows.append(self._load_row(name, result, baseline, note, concurrency))
         return result
 
     # anything else

@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
+    # The two eFAWATEERcom biller endpoints (signed machine messages) are answered here, past the session,
+    # user, OTP, allauth, axes and audit middleware below (portal.lean, issue 20).
+    "portal.lean.BillerLeanPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page language: the browser's choice (cookie), else Arabic; Accept-Language only for the API.
