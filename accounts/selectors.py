@@ -1,5 +1,6 @@
 """Named reads about people and organisations (other apps may use these)."""
 
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts.identity import identifier_normalise
@@ -15,6 +16,27 @@ def organisations_for(user: User) -> QuerySet[Organisation]:
 
 def memberships_for(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name_ar", "pk")
+
+
+HEADER_MEMBERSHIPS_KEY = "accounts.header_memberships:{}"
+HEADER_MEMBERSHIPS_SECONDS = 300
+
+
+def header_memberships(user: User) -> list[Membership]:
+    """The memberships the header's "acting for" switcher lists, remembered in the shared cache (issue 20: every
+    signed-in page asked for them). Forgotten when a membership or an organisation changes
+    (accounts.signals); at most five minutes old otherwise. Only for showing the switcher: who may act for an
+    organisation is checked live (accounts.party)."""
+    key = HEADER_MEMBERSHIPS_KEY.format(user.pk)
+    memberships = cache.get(key)
+    if memberships is None:
+        memberships = list(memberships_for(user))
+        cache.set(key, memberships, HEADER_MEMBERSHIPS_SECONDS)
+    return memberships
+
+
+def header_memberships_forget(*user_ids: int) -> None:
+    cache.delete_many([HEADER_MEMBERSHIPS_KEY.format(pk) for pk in user_ids])
 
 
 def membership_for(user: User, *, organisation_id: int) -> Membership | None:

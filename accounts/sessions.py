@@ -10,6 +10,7 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from ua_parser import parse
@@ -19,6 +20,7 @@ from accounts.models import User, UserSession
 from core.ratelimit import client_ip
 
 SESSION_ROW_KEY = "accounts.session_row"
+TOUCH_CACHE_PREFIX = "accounts.session_row_seen:"
 USER_AGENT_MAX = 300
 
 
@@ -80,7 +82,15 @@ def session_row_touch(*, request, user: User) -> None:
     if row_id is None:
         session_row_start(request=request, user=user)
         return
+    # The row was checked for this session key within the last minute: nothing to write, so nothing to read
+    # (issue 20: a signed-in page no longer pays a SELECT for "My devices"). Keyed by the session key, so a
+    # cycled key (a password change) is written at once.
     now = timezone.now()
+    seen_key = f"{TOUCH_CACHE_PREFIX}{row_id}:{session.session_key}"
+    seen = cache.get(seen_key)
+    if seen is not None and now - seen < SESSION_TOUCH_PRECISION:
+        return
+    cache.set(seen_key, now, 2 * SESSION_TOUCH_PRECISION.total_seconds())
     changes = {}
     row = UserSession.objects.filter(pk=row_id, user=user).only("session_key", "last_seen_at").first()
     if row is None:
@@ -92,12 +102,6 @@ def session_row_touch(*, request, user: User) -> None:
         changes["ip_address"] = client_ip(request)
     if changes:
         UserSession.objects.filter(pk=row.pk).update(**changes)
-
-
-def session_row_revoked(request) -> bool:
-    """True when this browser's session was ended from elsewhere ("My devices", a new password)."""
-    row_id = request.session.get(SESSION_ROW_KEY)
-    return row_id is not None and not UserSession.objects.filter(pk=row_id).exists()
 
 
 def session_row_end(request) -> None:

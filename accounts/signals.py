@@ -1,11 +1,14 @@
 from allauth.account import signals as allauth_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts import workflow
 from accounts.devices import current_session_device
 from accounts.middleware import LAST_SEEN_KEY
+from accounts.models import Membership, Organisation
+from accounts.selectors import header_memberships_forget
 from accounts.sessions import session_row_end, session_row_start
 
 
@@ -47,3 +50,16 @@ def password_reset(sender, request, user, **kwargs):
 @receiver(allauth_signals.email_removed, dispatch_uid="accounts.email_removed")
 def email_changed(sender, request, user, **kwargs):
     workflow.account_email_changed(user=user)
+
+
+# The header's "acting for" list is remembered per person (accounts.selectors.header_memberships): a change to a
+# membership, or to an organisation's name or verification, forgets it for the people concerned.
+@receiver(post_save, sender=Membership, dispatch_uid="accounts.header_memberships_membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="accounts.header_memberships_membership_deleted")
+def header_memberships_on_membership(sender, instance, **kwargs):
+    header_memberships_forget(instance.user_id)
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="accounts.header_memberships_organisation_saved")
+def header_memberships_on_organisation(sender, instance, **kwargs):
+    header_memberships_forget(*Membership.objects.filter(organisation=instance).values_list("user_id", flat=True))

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts.party import party_for_request
 from accounts.sanad import PROVIDER_ID, sanad_enabled
-from accounts.selectors import memberships_for
+from accounts.selectors import header_memberships
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ def acting_party(context):
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return None
-    return {"party": party_for_request(request), "memberships": list(memberships_for(request.user))}
+    return {"party": party_for_request(request), "memberships": header_memberships(request.user)}
 
 
 @register.simple_tag

@@ -156,6 +156,18 @@ def test_last_use_is_written_at_most_once_a_minute(user):
     assert row.last_seen_at == later
 
 
+def test_a_page_within_the_minute_asks_nothing_of_the_devices_table(user):
+    """Issue 20: every signed-in page paid a SELECT for "My devices"; within the minute it is remembered."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _sign_in(user)
+    client.get(reverse("accounts:profile"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("accounts:profile"))
+    assert not [q for q in queries.captured_queries if "accounts_usersession" in q["sql"]]
+
+
 def test_the_row_follows_the_session_when_its_key_changes(user):
     client = _sign_in(user)
     client.post(

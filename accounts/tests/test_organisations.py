@@ -339,10 +339,33 @@ def test_organisation_pages_cost_the_same_queries_however_many_members(client):
     InvitationFactory(organisation=organisation)
     MembershipFactory(user=owner)
     InvitationFactory(user=owner)
+    client.get(listing)  # the header's memberships remembered (accounts.selectors.header_memberships)
     few = (_queries(client, detail), _queries(client, listing))
     for _ in range(5):
         MembershipFactory(organisation=organisation, role=Role.MEMBER)
         InvitationFactory(organisation=organisation, invited_by=owner)
         MembershipFactory(user=owner)
         InvitationFactory(user=owner, invited_by=UserFactory())
+    client.get(listing)
     assert (_queries(client, detail), _queries(client, listing)) == few
+
+
+def test_the_header_lists_memberships_without_asking_each_page_and_forgets_on_a_change(client):
+    """Issue 20: the switcher's list came from a query on every signed-in page; now from the cache, forgotten when
+    a membership or its organisation changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    membership = MembershipFactory(organisation__name_ar="شركة الأولى")
+    client.force_login(membership.user)
+    assert "شركة الأولى" in client.get(reverse("home")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    assert not [q for q in queries.captured_queries if "accounts_membership" in q["sql"]]
+
+    organisation = membership.organisation
+    organisation.name_ar = "شركة الثانية"
+    organisation.save()
+    assert "شركة الثانية" in client.get(reverse("home")).content.decode()
+    membership.delete()
+    assert "شركة الثانية" not in client.get(reverse("home")).content.decode()
