@@ -58,11 +58,19 @@ $(VENV)/.installed: requirements.txt | system-deps
 	$(PIP) install -q -r requirements.txt
 	touch $@
 
-assets: node_modules/.installed
+assets: node_modules/.installed static-build/.built
 
 node_modules/.installed: package.json package-lock.json | system-deps
 	@command -v npm >/dev/null || { echo "ERROR: npm is missing: install Node.js and npm (apt-get install nodejs npm), then run make again." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Only the Bootstrap CSS the templates use is shipped: PurgeCSS over Bootstrap's RTL and LTR builds into the
+# git-ignored static-build/ (served as vendor/bootstrap/dist/css/, portal/settings.py), rebuilt when a template,
+# the Python or the scripts change (tools/purge_css.mjs says what it reads).
+PURGE_SOURCES := $(shell find templates portal $(APP_DIRS) \( -name '*.html' -o -name '*.py' -o -name '*.js' \) 2>/dev/null)
+static-build/.built: node_modules/.installed tools/purge_css.mjs $(PURGE_SOURCES) | venv
+	PYTHON=$(PY) node tools/purge_css.mjs
 	touch $@
 
 messages: venv | system-deps
