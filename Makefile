@@ -21,7 +21,7 @@ APT_TEST_PACKAGES := chromium docker-compose
 APP_DIRS := $(filter-out portal,$(patsubst %/apps.py,%,$(wildcard */apps.py)))
 
 .PHONY: run test deps system-deps system-test-deps venv assets messages makemessages migrate demo \
-	check compose-check bench load lint format
+	check compose-check bench load lighthouse lint format
 
 run: deps migrate demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
@@ -116,3 +116,9 @@ bench: deps
 # then checks every payment was applied once and every SMS sent once (README "Load and fault tests").
 load: deps
 	$(PY) -m load $(LOAD_ARGS)
+
+# Lighthouse 12 (npm) on a phone with Debian's Chromium against the portal served as in production (gunicorn,
+# whitenoise, DEBUG off, a throwaway seeded database): the four category scores of six pages and the target
+# (100 each) met / not met (README "Benchmarks"). LIGHTHOUSE_ARGS: --runs 3, --lang en, --pages home,card, --strict.
+lighthouse: deps system-test-deps
+	$(PY) tools/lighthouse.py $(LIGHTHOUSE_ARGS)
