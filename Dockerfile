@@ -10,11 +10,13 @@ WORKDIR /app
 COPY requirements.txt ./
 RUN python -m venv /venv && /venv/bin/pip install -r requirements.txt
 COPY package.json package-lock.json ./
-# Front-end packages from the npm registry (Bootstrap, the ALTCHA widget); the test-only ones (axe-core) stay out.
+# Front-end packages from the npm registry (Bootstrap, the ALTCHA widget, PurgeCSS); the test-only ones (axe-core) stay out.
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY . .
 RUN find . -path ./node_modules -prune -o -name django.po -print \
     | while read -r po; do msgfmt --check -o "${po%.po}.mo" "$po" || exit 1; done
+# Only the Bootstrap CSS the templates use (tools/purge_css.mjs, as `make assets` does), before collectstatic.
+RUN PYTHON=/venv/bin/python node tools/purge_css.mjs
 # collectstatic runs with production storage (hashed names); the key only exists during this step.
 RUN DEBUG=False ALLOWED_HOSTS=build SECRET_KEY="build-$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
     /venv/bin/python manage.py collectstatic --noinput

@@ -24,7 +24,7 @@ LOAD_PACKAGES := haproxy
 APP_DIRS := $(filter-out portal,$(patsubst %/apps.py,%,$(wildcard */apps.py)))
 
 .PHONY: run test deps system-deps system-test-deps load-deps venv assets messages makemessages migrate demo \
-	check compose-check bench load lint format
+	check compose-check bench load lighthouse lint format
 
 run: deps migrate demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
@@ -61,11 +61,19 @@ $(VENV)/.installed: requirements.txt | system-deps
 	$(PIP) install -q -r requirements.txt
 	touch $@
 
-assets: node_modules/.installed
+assets: node_modules/.installed static-build/.built
 
 node_modules/.installed: package.json package-lock.json | system-deps
 	@command -v npm >/dev/null || { echo "ERROR: npm is missing: install Node.js and npm (apt-get install nodejs npm), then run make again." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Only the Bootstrap CSS the templates use is shipped: PurgeCSS over Bootstrap's RTL and LTR builds into the
+# git-ignored static-build/ (served as vendor/bootstrap/dist/css/, portal/settings.py), rebuilt when a template,
+# the Python or the scripts change (tools/purge_css.mjs says what it reads).
+PURGE_SOURCES := $(shell find templates portal $(APP_DIRS) \( -name '*.html' -o -name '*.py' -o -name '*.js' \) 2>/dev/null)
+static-build/.built: node_modules/.installed tools/purge_css.mjs $(PURGE_SOURCES) | venv
+	PYTHON=$(PY) node tools/purge_css.mjs
 	touch $@
 
 messages: venv | system-deps
@@ -115,3 +123,9 @@ load: deps load-deps
 
 load-deps:
 	$(call apt_install,$(LOAD_PACKAGES))
+
+# Lighthouse 12 (npm) on a phone with Debian's Chromium against the portal served as in production (gunicorn,
+# whitenoise, DEBUG off, a throwaway seeded database): the four category scores of six pages and the target
+# (100 each) met / not met (README "Benchmarks"). LIGHTHOUSE_ARGS: --runs 3, --lang en, --pages home,card, --strict.
+lighthouse: deps system-test-deps
+	$(PY) tools/lighthouse.py $(LIGHTHOUSE_ARGS)

@@ -277,7 +277,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Front-end packages come from the npm registry at install time (`npm ci`), never committed.
 # Only Bootstrap is served: the rest of node_modules (test tools such as axe-core) stays private.
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap")]
+# Bootstrap's CSS is the purged build of `make assets` (tools/purge_css.mjs: only the classes the templates use,
+# git-ignored static-build/), or the whole package's when that has not been built.
+_BOOTSTRAP_CSS = BASE_DIR / "static-build" / "bootstrap" / "css"
+if not (_BOOTSTRAP_CSS / "bootstrap.rtl.min.css").is_file():
+    _BOOTSTRAP_CSS = BASE_DIR / "node_modules" / "bootstrap" / "dist" / "css"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap/dist/css", _BOOTSTRAP_CSS),
+    ("vendor/bootstrap/dist/js", BASE_DIR / "node_modules" / "bootstrap" / "dist" / "js"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
