@@ -80,7 +80,9 @@ def test_lean_path_still_refuses_a_bad_signature_and_keeps_nothing(efawateercom,
         _guid, raw = efawateercom.payment_notification(
             billing_number=bill.billing_number, trx="lean-2", paid_amount=bill.amount, service_type=bill.service_type
         )
-    tampered = raw.replace(bill.billing_number.encode(), bill.billing_number[:-1].encode() + b"0", 1)
+    # Another last digit (a fixed "0" was no change at all for one bill in ten).
+    other = bill.billing_number[:-1] + str((int(bill.billing_number[-1]) + 1) % 10)
+    tampered = raw.replace(bill.billing_number.encode(), other.encode(), 1)
     assert tampered != raw
     http = post(signed_in_client(), tampered, path)
     assert efawateercom.read(http.content)[0].code == Result.INVALID_SIGNATURE
