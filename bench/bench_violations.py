@@ -273,6 +273,8 @@ def run(ctx) -> None:
         versus=f"{v / layout:.2f}× mean",
         note=f"p50 {_ms(p50_vehicle)} vs {_ms(p50_layout)}; aim ≤ 2×",
     )
+    ctx.target("violations: vehicle inquiry end to end / base-layout page (p50)", p50_vehicle / p50_layout, 2)
+    ctx.target("violations: base-layout page (signed in) / bare view", layout / ctx.baseline(), 8)
     # An inquiry is two requests (POST, then the statement page it redirects to); the reference is one.
     ctx.record(
         "violations: p50 vehicle inquiry per request / base layout",

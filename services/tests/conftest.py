@@ -1,4 +1,8 @@
+from pathlib import Path
+
 import pytest
+
+TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @pytest.fixture
@@ -15,3 +19,10 @@ def demo_workflow():
         wf._registry.pop(DemoWorkflow.kind, None)
     else:
         wf._registry[DemoWorkflow.kind] = previous
+
+
+@pytest.fixture
+def test_templates(settings):
+    """The templates of these tests (services_tests/sample_pdf.html …) found beside the project's."""
+    base = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**base, "DIRS": [*base["DIRS"], TEST_TEMPLATES]}]

@@ -2,10 +2,8 @@
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
 from notifications.outbox import notify
 from portal.testing import ARTIFACTS, assert_accessible, screenshot
@@ -15,14 +13,9 @@ from services.tests.test_browser_applications import _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
-
 
 @pytest.fixture
-def document(settings, user):
-    settings.TEMPLATES = [
-        {**django_settings.TEMPLATES[0], "DIRS": [*django_settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
-    ]
+def document(test_templates, user):
     return document_issue(
         kind="accident_release",
         template="services_tests/sample_pdf.html",

@@ -4,7 +4,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -20,16 +19,7 @@ from services.models import IssuedDocument
 from services.tests.files import assert_stored_privately, pdf_bytes, stored_names, uploaded
 
 # Each test runs against the disk and against a real S3 server (moto, on 127.0.0.1): issue 19.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage_kind")]
-
-TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@pytest.fixture(autouse=True)
-def _test_templates(settings):
-    settings.TEMPLATES = [
-        {**django_settings.TEMPLATES[0], "DIRS": [*django_settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
-    ]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage_kind", "test_templates")]
 
 
 @pytest.fixture

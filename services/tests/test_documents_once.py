@@ -2,24 +2,15 @@
 unchanged, the document already issued is handed out, not laid out again; a change issues a new one."""
 
 import threading
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 
 import services.documents as documents
 from services.documents import document_issue, document_revoke
 from services.models import IssuedDocument
 
-TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@pytest.fixture(autouse=True)
-def _test_templates(settings):
-    settings.TEMPLATES = [
-        {**django_settings.TEMPLATES[0], "DIRS": [*django_settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
-    ]
+pytestmark = pytest.mark.usefixtures("test_templates")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import logging
 import socket
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.checks import run_checks
 from django.test import Client
 
@@ -19,16 +18,8 @@ from services.models import IssuedDocument, Upload
 from services.tests.files import png_bytes, uploaded
 from services.uploads import upload_store
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_templates")]
 PASSWORD = "pass-Word-123"
-
-
-@pytest.fixture(autouse=True)
-def _test_templates(settings):
-    from pathlib import Path
-
-    templates = Path(__file__).resolve().parent / "templates"
-    settings.TEMPLATES = [{**django_settings.TEMPLATES[0], "DIRS": [*django_settings.TEMPLATES[0]["DIRS"], templates]}]
 
 
 def _closed_port_endpoint() -> str:
