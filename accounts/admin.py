@@ -16,6 +16,7 @@ from accounts.models import (
     UserSession,
 )
 from accounts.sessions import sessions_end
+from core.admin import ReadOnlyAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -130,22 +131,13 @@ class EstablishmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdentityProof)
-class IdentityProofAdmin(admin.ModelAdmin):
+class IdentityProofAdmin(ReadOnlyAdmin):
     """Every proof of a number, and from whom a proven number was taken: read-only history."""
 
     list_display = ["at", "number", "user", "source", "taken_from"]
     list_filter = ["source"]
     list_select_related = ["user", "taken_from"]
     search_fields = ["number", "user__full_name_ar", "taken_from__full_name_ar"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Membership)

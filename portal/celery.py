@@ -24,7 +24,8 @@ def _worker_metrics_server(**kwargs):
     which is emptied here first (one folder per worker container)."""
     from django.conf import settings
 
-    from portal.metrics import empty_multiproc_dir, start_worker_metrics_server
+    from portal.metrics import start_worker_metrics_server
+    from portal.multiproc import empty_multiproc_dir
 
     empty_multiproc_dir()
     if settings.METRICS_WORKER_PORT:

@@ -27,13 +27,9 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-i
 
 def on_starting(server):
     """Before any worker starts: the values a previous run left in PROMETHEUS_MULTIPROC_DIR are removed."""
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not folder:
-        return
-    os.makedirs(folder, exist_ok=True)
-    for entry in os.scandir(folder):
-        if entry.is_file() and entry.name.endswith(".db"):
-            os.unlink(entry.path)
+    from portal.multiproc import empty_multiproc_dir
+
+    empty_multiproc_dir()
 
 
 def child_exit(server, worker):

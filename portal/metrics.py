@@ -181,18 +181,6 @@ def connect_celery_signals() -> None:
     task_retry.connect(_on_retry, weak=False, dispatch_uid="portal.metrics.retry")
 
 
-def empty_multiproc_dir() -> None:
-    """At a server's start (gunicorn's master, the Celery worker's main process): the values of a previous
-    run are removed from ``PROMETHEUS_MULTIPROC_DIR``, as prometheus-client asks (one folder per server)."""
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not folder:
-        return
-    os.makedirs(folder, exist_ok=True)
-    for entry in os.scandir(folder):
-        if entry.is_file() and entry.name.endswith(".db"):
-            os.unlink(entry.path)
-
-
 def start_worker_metrics_server(port: int, addr: str) -> None:
     """The Celery worker's own /metrics on ``METRICS_WORKER_PORT`` (prometheus-client's HTTP server, in the
     worker's main process). Prefork children count into ``PROMETHEUS_MULTIPROC_DIR`` files, which this server

@@ -37,6 +37,18 @@ from services.signals import application_closed, application_closing
 logger = logging.getLogger(__name__)
 
 REFERENCE_ATTEMPTS = 8
+# What a transition writes on the application row, and then copies onto the caller's instance.
+TRANSITION_FIELDS = (
+    "status",
+    "submitted_at",
+    "closed_at",
+    "ending",
+    "deadline_at",
+    "deadline_action",
+    "deadline_reason",
+    "deadline_set_at",
+    "updated_at",
+)
 
 
 def _stored(text) -> str:
@@ -267,19 +279,7 @@ def application_transition(
 
         row._lifecycle_write = True
         try:
-            row.save(
-                update_fields=[
-                    "status",
-                    "submitted_at",
-                    "closed_at",
-                    "ending",
-                    "deadline_at",
-                    "deadline_action",
-                    "deadline_reason",
-                    "deadline_set_at",
-                    "updated_at",
-                ]
-            )
+            row.save(update_fields=list(TRANSITION_FIELDS))
         finally:
             row._lifecycle_write = False
 
@@ -296,18 +296,8 @@ def application_transition(
             created_at=now,
         )
         # The caller's instance (often the service's own model) now shows the row as it is.
-        for name in (
-            "status",
-            "submitted_at",
-            "closed_at",
-            "ending",
-            "deadline_at",
-            "deadline_action",
-            "deadline_reason",
-        ):
+        for name in TRANSITION_FIELDS:
             setattr(application, name, getattr(row, name))
-        application.deadline_set_at = row.deadline_set_at
-        application.updated_at = row.updated_at
         application._loaded_status = to_status
         if sms is not None:
             _event_sms(application=row, event=event, sms=sms)

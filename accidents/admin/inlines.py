@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accidents.models import ValuationItem
+from core.admin import ReadOnlyInline
 from notifications.models import Notification
 from services.admin import ApplicationEventInline
 from services.models import IssuedDocument
@@ -31,47 +32,23 @@ class ClaimTimelineInline(_SeenWithTheClaim, ApplicationEventInline):
         return gettext(event.reason) if event.reason else "-"
 
 
-class ValuationItemInline(admin.TabularInline):
+class ValuationItemInline(ReadOnlyInline):
     model = ValuationItem
-    extra = 0
-    can_delete = False
     fields = ("position", "department", "description", "quantity", "unit", "unit_price", "amount")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class NotificationInline(_SeenWithTheClaim, admin.TabularInline):
+class NotificationInline(_SeenWithTheClaim, ReadOnlyInline):
     model = Notification
     fk_name = "application"
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("SMS sent")
     fields = ("created_at", "mobile", "text", "status")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class DocumentInline(_SeenWithTheClaim, admin.TabularInline):
+class DocumentInline(_SeenWithTheClaim, ReadOnlyInline):
     model = IssuedDocument
     fk_name = "application"
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("Issued documents")
     fields = ("title", "code", "issued_at", "revoked_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -8,21 +8,16 @@ from accounts.tests.factories import UserFactory
 from accounts.tests.helpers import sms_code
 from api.models import ApiToken
 from notifications.models import Notification
-from portal.testing import assert_accessible, phone_context, screenshot
+from portal.testing import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pass-Word-123"
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    context = phone_context(browser)
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.live_server_url = live_server.url
-    yield page
-    context.close()
-    context.overflow.assert_none()
+def phone(page):
+    """The project's phone (conftest.page: 390 px, Arabic, overflow watched)."""
+    return page
 
 
 def _url(page, name: str, *args) -> str:
