@@ -14,8 +14,53 @@ stay ISO 8601 and never come through here.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
 from django.utils import formats, timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language
+
+# The format characters the portal's formats use, written without Django's general formatter (which
+# parses the format string and builds a formatter object on every call: tables print hundreds of dates).
+_FAST = {
+    "j": lambda v: str(v.day),
+    "d": lambda v: f"{v.day:02d}",
+    "n": lambda v: str(v.month),
+    "m": lambda v: f"{v.month:02d}",
+    "Y": lambda v: str(v.year),
+    "H": lambda v: f"{v.hour:02d}",
+    "i": lambda v: f"{v.minute:02d}",
+}
+_LETTERS = frozenset("aAbBcdDeEfFgGhHiIjlLmMnNoOPrsStTuUwWyYzZ")
+
+
+@cache
+def _compiled(language: str, format_name: str) -> tuple | None:
+    """``format_name`` in ``language`` as pieces (a function of the value, or the month's name, or
+    literal text); None when it uses anything else (then Django's formatter writes it)."""
+    fmt = formats.get_format(format_name, lang=language)
+    pieces = []
+    for char in fmt:
+        if char == "\\" or (char in _LETTERS and char not in _FAST and char != "F"):
+            return None
+        pieces.append("F" if char == "F" else _FAST.get(char, char))
+    return tuple(pieces)
+
+
+@cache
+def _month_names(language: str) -> tuple[str, ...]:
+    return ("", *(str(MONTHS[m]) for m in range(1, 13)))
+
+
+def _format(value: date | datetime, format_name: str) -> str:
+    language = get_language() or "ar"
+    pieces = _compiled(language, format_name)
+    if pieces is None:
+        return formats.date_format(value, format_name)
+    months = _month_names(language)
+    return "".join(
+        months[value.month] if piece == "F" else piece if isinstance(piece, str) else piece(value) for piece in pieces
+    )
 
 
 def local(value: datetime) -> datetime:
@@ -29,14 +74,14 @@ def date_text(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = local(value)
-    return formats.date_format(value, "DATE_FORMAT")
+    return _format(value, "DATE_FORMAT")
 
 
 def datetime_text(value: datetime | None) -> str:
     """``9 ديسمبر 2026، 21:33`` / ``9 December 2026, 21:33``: Amman time in the active language."""
     if value is None:
         return ""
-    return formats.date_format(local(value), "DATETIME_FORMAT")
+    return _format(local(value), "DATETIME_FORMAT")
 
 
 def time_text(value: datetime | None) -> str:

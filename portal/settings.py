@@ -230,6 +230,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None, "signup": None}
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Sessions are read from the cache (Redis) and written through to the database, which stays the record:
+# a signed-in page costs no session query, and a Redis restart signs no one out (issue 20).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Sign in with Sanad (README "Sign in with Sanad") --------------------------------------
 # Jordan's national digital identity over OpenID Connect (authorization code + PKCE, nonce, signed

@@ -66,12 +66,13 @@ class SubjectViolations:
     violations: list[Violation]
 
 
-def subject_violations(*, subject: dict) -> SubjectViolations | None:
+def subject_violations(*, subject: dict, found: Vehicle | DrivingLicence | None = None) -> SubjectViolations | None:
     """The violations of what the session proved (``{"kind": "vehicle"|"licence", "id": pk}``, as
-    the inquiry stored it); None when the vehicle or licence is gone from the partner's data."""
+    the inquiry stored it); None when the vehicle or licence is gone from the partner's data.
+    ``found``: the vehicle or licence the inquiry has just read (not read again)."""
     source = get_source()
     if subject.get("kind") == InquiryKind.VEHICLE:
-        vehicle = Vehicle.objects.filter(pk=subject.get("id")).first()
+        vehicle = found if isinstance(found, Vehicle) else Vehicle.objects.filter(pk=subject.get("id")).first()
         if vehicle is None:
             return None
         return SubjectViolations(
@@ -81,7 +82,9 @@ def subject_violations(*, subject: dict) -> SubjectViolations | None:
             violations=source.vehicle_violations(vehicle=vehicle),
         )
     if subject.get("kind") == InquiryKind.LICENCE:
-        licence = DrivingLicence.objects.filter(pk=subject.get("id")).first()
+        licence = (
+            found if isinstance(found, DrivingLicence) else DrivingLicence.objects.filter(pk=subject.get("id")).first()
+        )
         if licence is None:
             return None
         return SubjectViolations(

@@ -53,15 +53,15 @@ class ViolationSource(Protocol):
     def licence_categories(self) -> list[str]: ...
 
 
+def _unjoined() -> QuerySet[Violation]:
+    return Violation.objects.exclude(status=ViolationStatus.CANCELLED).order_by("-issued_at", "number")
+
+
 class LocalViolationSource:
     """Reads the local copy of the partner's data."""
 
     def _shown(self) -> QuerySet[Violation]:
-        return (
-            Violation.objects.exclude(status=ViolationStatus.CANCELLED)
-            .select_related("vehicle", "licence")
-            .order_by("-issued_at", "number")
-        )
+        return _unjoined().select_related("vehicle", "licence")
 
     def vehicle_find(self, *, plate_code: str, plate_number: str, registration_number: str) -> Vehicle | None:
         # One query on all three: whether the plate exists is never observable on its own.
@@ -73,10 +73,17 @@ class LocalViolationSource:
         return DrivingLicence.objects.filter(key=licence_key(number=number, centre=centre, category=category)).first()
 
     def vehicle_violations(self, *, vehicle: Vehicle) -> list[Violation]:
-        return list(self._shown().filter(vehicle=vehicle))
+        # The vehicle is known: given to each row rather than joined and built again per row.
+        shown = list(_unjoined().filter(vehicle=vehicle).select_related("licence"))
+        for violation in shown:
+            violation.vehicle = vehicle
+        return shown
 
     def licence_violations(self, *, licence: DrivingLicence) -> list[Violation]:
-        return list(self._shown().filter(licence=licence))
+        shown = list(_unjoined().filter(licence=licence).select_related("vehicle"))
+        for violation in shown:
+            violation.licence = licence
+        return shown
 
     def fleet_violations(self, *, organisation, filters: FleetFilter) -> QuerySet[Violation]:
         fleet = FleetVehicle.objects.filter(

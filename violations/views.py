@@ -23,6 +23,7 @@ from violations.constants import SESSION_SUBJECT, InquiryKind
 from violations.forms import FleetCsvForm, FleetFilterForm, FleetVehicleForm, LicenceInquiryForm, VehicleInquiryForm
 from violations.inquiries import licence_inquiry, vehicle_inquiry
 from violations.ratelimits import Guesses, fleet_limited
+from violations.rows import violations_cells
 from violations.sources import FleetFilter
 
 FLEET_PAGE_SIZE = 50
@@ -65,8 +66,7 @@ def inquiry_vehicle(request):
             ),
         )
         return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
-    request.session[SESSION_SUBJECT] = {"kind": InquiryKind.VEHICLE, "id": vehicle.pk}
-    return redirect("violations:statement")
+    return _statement_answer(request, {"kind": InquiryKind.VEHICLE, "id": vehicle.pk}, found=vehicle)
 
 
 @login_required
@@ -79,18 +79,34 @@ def inquiry_licence(request):
     if licence is None:
         form.add_error(None, _("No driving licence matches these details. Check the number, centre and category."))
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
-    request.session[SESSION_SUBJECT] = {"kind": InquiryKind.LICENCE, "id": licence.pk}
-    return redirect("violations:statement")
+    return _statement_answer(request, {"kind": InquiryKind.LICENCE, "id": licence.pk}, found=licence)
 
 
-def _statement(request):
+def _statement(request, found=None):
     subject = request.session.get(SESSION_SUBJECT)
     if not subject:
         return None
     party = party_for_request(request)
     return workflow.statement_for_subject(
-        subject=subject, payer=request.user, payer_name=party.name, organisation=party.organisation
+        subject=subject, payer=request.user, payer_name=party.name, organisation=party.organisation, found=found
     )
+
+
+def _statement_page(request, result, *, answered: bool = False):
+    kind = request.session[SESSION_SUBJECT]["kind"]
+    # answered: the page answers the inquiry's POST; its script gives the address bar the statement's
+    # own address, so reloading or going back shows the statement again instead of re-sending the form.
+    return render(request, "violations/statement.html", {"statement": result, "kind": kind, "answered": answered})
+
+
+def _statement_answer(request, subject: dict, *, found):
+    """A successful inquiry is answered with its statement (one request, not a redirect and a second
+    page); the session keeps what it proved for the statement's address, the PDF and the notices."""
+    request.session[SESSION_SUBJECT] = subject
+    result = _statement(request, found=found)
+    if result is None:  # gone from the partner's data between the look-up and now
+        return redirect("violations:statement")
+    return _statement_page(request, result, answered=True)
 
 
 @login_required
@@ -100,8 +116,7 @@ def statement(request):
     if result is None:
         request.session.pop(SESSION_SUBJECT, None)
         return redirect("violations:inquiry")
-    kind = request.session[SESSION_SUBJECT]["kind"]
-    return render(request, "violations/statement.html", {"statement": result, "kind": kind})
+    return _statement_page(request, result)
 
 
 @login_required
@@ -200,6 +215,7 @@ def fleet(request):
             "query": query.urlencode(),
             "totals": selectors.fleet_totals(violations, status=filters.status),
             # Only violations payable now have a check box: no "one e-payment number" button without one.
+            "rows": violations_cells(page.object_list),
             "selectable": any(v.is_payable_now for v in page.object_list),
         },
     )

@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from violations.constants import InquiryKind, ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
 from violations.normalise import clean_digits, clean_plate_part, clean_registration
 from violations.ratelimits import Guesses
+from violations.rows import violation_cells, violations_cells
 from violations.selectors import fleet_violations, licence_subject, plate_subject, subject_violations
 from violations.sources import FleetFilter, get_source
 
@@ -87,11 +89,11 @@ class Statement:
     violations: list[Violation]
     bills: billing.StatementBills = field(default_factory=billing.StatementBills)
 
-    @property
+    @cached_property
     def unpaid(self) -> list[Violation]:
         return [v for v in self.violations if v.status != ViolationStatus.PAID]
 
-    @property
+    @cached_property
     def paid(self) -> list[Violation]:
         return [v for v in self.violations if v.status == ViolationStatus.PAID]
 
@@ -122,26 +124,38 @@ class Statement:
     def paid_rows(self) -> list[tuple[Violation, None]]:
         return [(v, None) for v in self.paid]
 
+    # The page's rows (violations.rows): plain values, with each unpaid violation's e-payment number.
+    @property
+    def unpaid_cells(self) -> list[dict]:
+        return [violation_cells(v, billing_number=self.billing_number(v)) for v in self.unpaid]
+
+    @property
+    def paid_cells(self) -> list[dict]:
+        return violations_cells(self.paid)
+
     @property
     def paid_billing_numbers(self) -> list[str]:
         return sorted({v.paid_billing_number for v in self.paid if v.paid_billing_number})
 
 
-def statement_for_subject(*, subject: dict, payer, payer_name: str, organisation=None) -> Statement | None:
+def statement_for_subject(
+    *, subject: dict, payer, payer_name: str, organisation=None, found: Vehicle | DrivingLicence | None = None
+) -> Statement | None:
     """The statement for what the session proved (a vehicle or a licence), with e-payment numbers
-    (made on first showing, hence a write). None when the vehicle or licence is gone."""
-    found = subject_violations(subject=subject)
-    if found is None:
+    (made on first showing, hence a write). None when the vehicle or licence is gone. ``found``: the
+    vehicle or licence an inquiry has just read."""
+    shown = subject_violations(subject=subject, found=found)
+    if shown is None:
         return None
     bills = billing.statement_bills(
-        violations=found.violations,
+        violations=shown.violations,
         payer=payer,
         payer_name=payer_name,
         organisation=organisation,
-        title_ar=found.title_ar,
-        title_en=found.title_en,
+        title_ar=shown.title_ar,
+        title_en=shown.title_en,
     )
-    return Statement(title=found.title, violations=found.violations, bills=bills)
+    return Statement(title=shown.title, violations=shown.violations, bills=bills)
 
 
 # --- fleet (business accounts) ---------------------------------------------------------------

@@ -245,3 +245,22 @@ def test_the_guard_catches_a_hard_coded_format(tmp_path):
     assert found == ["Y-m-d H:i", "c"]
     assert MACHINE_PLACE.search(line[: line.index("|date:'c'")])
     assert not MACHINE_PLACE.search(line[: line.index('|date:"Y-m-d H:i"')])
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_fast_date_writer_writes_what_djangos_formatter_writes(language):
+    """core.dates writes the portal's formats itself (tables print hundreds of dates): every month, both
+    sides of midnight and of a daylight-saving change, in both languages, as Django's |date would."""
+    from django.utils import formats
+
+    moments = [
+        dt.datetime(2026, month, day, hour, minute, tzinfo=dt.UTC)
+        for month in range(1, 13)
+        for day, hour, minute in ((1, 0, 0), (9, 21, 33), (28, 23, 59))
+    ]
+    with translation.override(language):
+        for moment in moments:
+            amman = moment.astimezone(AMMAN)
+            assert datetime_text(moment) == formats.date_format(amman, "DATETIME_FORMAT")
+            assert date_text(moment) == formats.date_format(amman, "DATE_FORMAT")
+            assert date_text(amman.date()) == formats.date_format(amman.date(), "DATE_FORMAT")

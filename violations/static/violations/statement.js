@@ -1,6 +1,14 @@
-// "Copy" buttons next to e-payment numbers; without JavaScript the numbers are plain selectable text.
+// The statement page's script.
 (function () {
   "use strict";
+  // Answering the inquiry's form: give the address bar the statement's own address, so that reloading
+  // or coming back shows the statement again rather than asking to send the form again.
+  var heading = document.getElementById("statement-heading");
+  var address = heading && heading.getAttribute("data-address");
+  if (address && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", address);
+  }
+  // "Copy" buttons next to e-payment numbers; without JavaScript the numbers are plain selectable text.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () {
