@@ -5,12 +5,15 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -92,11 +95,27 @@ def _statement(request, found=None):
     )
 
 
+STATEMENT_BODY_SECONDS = 3600
+
+
+def _statement_body(result) -> str:
+    """The statement's title, tables and summary, laid out once per state and language: kept in the
+    cache under a digest of everything they show (Statement.page_key), so a change is a new key and a
+    statement shown again unchanged (reloaded, looked up again, by its owner or a fleet) costs no layout."""
+    key = f"violations:statement-body:{result.page_key}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("violations/_statement_body.html", {"statement": result})
+        cache.set(key, body, STATEMENT_BODY_SECONDS)
+    return mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping, just above or earlier)
+
+
 def _statement_page(request, result, *, answered: bool = False):
     kind = request.session[SESSION_SUBJECT]["kind"]
     # answered: the page answers the inquiry's POST; its script gives the address bar the statement's
     # own address, so reloading or going back shows the statement again instead of re-sending the form.
-    return render(request, "violations/statement.html", {"statement": result, "kind": kind, "answered": answered})
+    context = {"statement": result, "kind": kind, "answered": answered, "body": _statement_body(result)}
+    return render(request, "violations/statement.html", context)
 
 
 def _statement_answer(request, subject: dict, *, found):

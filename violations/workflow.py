@@ -6,6 +6,7 @@ inquiry log, the fleet and the bills. Reads live in ``violations.selectors``, th
 """
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,8 +14,8 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from violations import billing
 from violations.constants import InquiryKind, ViolationStatus
@@ -125,13 +126,21 @@ class Statement:
         return [(v, None) for v in self.paid]
 
     # The page's rows (violations.rows): plain values, with each unpaid violation's e-payment number.
-    @property
+    @cached_property
     def unpaid_cells(self) -> list[dict]:
         return [violation_cells(v, billing_number=self.billing_number(v)) for v in self.unpaid]
 
-    @property
+    @cached_property
     def paid_cells(self) -> list[dict]:
         return violations_cells(self.paid)
+
+    @cached_property
+    def page_key(self) -> str:
+        """A digest of everything the statement page shows, in the active language: its rendered tables
+        are kept under this key ({% cache %}), so a statement is laid out once per state and language and
+        any change (a violation paid, cancelled or added, a new e-payment number) is a new key."""
+        shown = (get_language(), self.title, self.bills.all, self.unpaid_cells, self.paid_cells)
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     @property
     def paid_billing_numbers(self) -> list[str]:

@@ -165,3 +165,29 @@ def test_licence_statement_queries_do_not_grow_with_the_number_of_violations(
     _open_statement(client, many)
     with django_assert_num_queries(baseline):
         _open_statement(client, many)
+
+
+def test_the_laid_out_statement_is_reused_only_while_what_it_shows_is_unchanged(logged_in, vehicle, three):
+    """The statement's tables are laid out once per state and language ({% cache %} under
+    Statement.page_key): shown again unchanged, the same; a violation paid, a new e-payment number or
+    another language is another page."""
+    first = _open_statement(logged_in, vehicle)
+    again = _open_statement(logged_in, vehicle)
+    assert again.context["statement"].page_key == first.context["statement"].page_key
+    assert 'id="paid-table"' not in again.content.decode()
+
+    bills = first.context["statement"].bills
+    pay_bill(Bill.objects.get(billing_number=bills.per_violation[three[0].pk]))
+    after = _open_statement(logged_in, vehicle)
+    html = after.content.decode()
+    assert after.context["statement"].page_key != first.context["statement"].page_key
+    assert (
+        'id="paid-table"' in html
+        and reverse("violations:payment-notice", args=[bills.per_violation[three[0].pk]]) in html
+    )
+    assert f'id="all-billing-number">{bills.all}<' not in html  # the old "all" number is closed: a new one is shown
+    assert f'id="all-billing-number">{after.context["statement"].bills.all}<' in html
+
+    logged_in.cookies["django_language"] = "en"
+    english = _open_statement(logged_in, vehicle).content.decode()
+    assert "Paid violations" in english and 'data-label="Violation number"' in english
