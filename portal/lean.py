@@ -24,7 +24,7 @@ as Django answers one (``handler500``, which uses no request context).
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.middleware.clickjacking import XFrameOptionsMiddleware
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 
 from payments.efawateercom import protocol
@@ -41,20 +41,29 @@ class BillerLeanPathMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.answer = XFrameOptionsMiddleware(AuditMiddleware(convert_exception_to_response(self._answer)))
+        self._matches = {}
 
     def __call__(self, request):
         view_name = LEAN_VIEWS.get(request.path_info)
         if view_name is None:
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            match = None
+        match = self._resolve(request.path_info)
         if match is None or match.view_name != view_name:
             # Mounted elsewhere (or not at all): the full stack answers, as for any page.
             return self.get_response(request)
         request.resolver_match = match
         return self.answer(request)
+
+    def _resolve(self, path: str):
+        """The view of one of the two fixed paths, looked up once per URL configuration (walking every
+        pattern of the portal was a tenth of a bill pull, issue 20)."""
+        key = (get_urlconf(), path)
+        if key not in self._matches:
+            try:
+                self._matches[key] = resolve(path)
+            except Resolver404:
+                self._matches[key] = None
+        return self._matches[key]
 
     @staticmethod
     def _answer(request):

@@ -486,3 +486,58 @@ def test_internal_error_is_303_and_keeps_nothing(efawateercom, owner, monkeypatc
     http = post(raw, NOTIFY)
     assert http.status_code == 500 and answer(efawateercom, http).code == Result.INTERNAL_ERROR
     assert not Message.objects.exists() and not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("result", [None, Result.SUCCESS, Result.INVALID_SIGNATURE])
+def test_a_message_header_and_footer_are_the_bytes_elementtree_wrote(result):
+    """build_message writes the header and footer as text (issue 20): byte for byte what ElementTree
+    wrote before, escaping included, so that no partner parser sees a difference."""
+    import xml.etree.ElementTree as ET
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    element, xml = protocol.element, protocol._xml
+    moment = datetime(2026, 12, 9, 21, 33, 5, tzinfo=ZoneInfo("Asia/Amman"))
+    sender, receiver, guid = "A&B<1>", "بلدية", "g-\"'&<>"
+    raw = protocol.build_message(
+        msg_type="BILPULRS",
+        guid=guid,
+        sender=sender,
+        receiver=receiver,
+        body=element("MsgBody", None, element("RecCount", 0)),
+        private_key=None,
+        timestamp=moment,
+        result=result,
+    ).decode()
+    trs = element(
+        "TrsInf",
+        None,
+        element("SdrCode", sender),
+        element("RcvCode", receiver),
+        element("ResTyp" if result is not None else "ReqTyp", "BILPULRS"),
+    )
+    header = element("MsgHeader", None, element("TmStp", protocol.format_timestamp(moment)), element("GUID", guid), trs)
+    if result is not None:
+        header.append(protocol.result_element(result))
+    footer = element("MsgFooter", None, element("Security", None, element("Signature", "")))
+    body = "<MsgBody><RecCount>0</RecCount></MsgBody>"
+    assert raw == f'<?xml version="1.0" encoding="utf-8"?>\n<MFEP>{xml(header)}{body}{xml(footer)}</MFEP>'
+    assert ET.fromstring(raw.split("\n", 1)[1]).find("MsgHeader/GUID").text == guid
+
+
+def test_a_message_body_is_written_as_elementtree_writes_it():
+    """protocol._xml writes the portal's plain elements itself: the same text as ElementTree, and
+    ElementTree itself for anything with attributes, namespaces or tails."""
+    import xml.etree.ElementTree as ET
+
+    element = protocol.element
+    plain = element(
+        "MsgBody", None, element("A", "x & y < z > w \"q\" 'a'"), element("B"), element("C", "نص عربي", element("D", 0))
+    )
+    assert protocol._xml(plain) == ET.tostring(plain, encoding="unicode", short_empty_elements=False)
+    with_attribute = element("MsgBody", None, element("A", "1"))
+    with_attribute[0].set("k", "v&")
+    with_tail = element("MsgBody", None, element("A", "1"))
+    with_tail[0].tail = "t"
+    for node in (with_attribute, with_tail, element("{urn:x}MsgBody", "1")):
+        assert protocol._xml(node) == ET.tostring(node, encoding="unicode", short_empty_elements=False)
