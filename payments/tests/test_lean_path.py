@@ -104,3 +104,43 @@ def test_every_bill_pull_is_stored_with_its_answer_and_a_retry_is_answered_from_
     raw, first = answers[0]
     assert post(Client(), raw).content == first
     assert Message.objects.count() == 4
+
+
+def _kill_the_connection() -> None:
+    """As a database restart does to a persistent connection: PostgreSQL ends its backend."""
+    import psycopg
+    from django.conf import settings
+
+    pid = connection.connection.info.backend_pid
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"], autocommit=True
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", [PULL, NOTIFY])
+def test_a_message_on_a_connection_the_database_dropped_is_answered_once_on_a_new_one(efawateercom, owner, path):
+    """No "SELECT 1" before every message (Django's health check, a third round trip): a connection found
+    dead by the message's own first query is replaced and the message answered, once, on the first try."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL ends the connection")
+    bill = BillFactory()
+    client = Client()
+    first_bill = BillFactory()
+    _guid, warm = efawateercom.bill_pull(billing_number=first_bill.billing_number, service_type=first_bill.service_type)
+    assert post(client, warm).status_code == 200  # the persistent connection is open and used
+    _kill_the_connection()
+    if path == PULL:
+        guid, raw = efawateercom.bill_pull(billing_number=bill.billing_number, service_type=bill.service_type)
+    else:
+        guid, raw = efawateercom.payment_notification(
+            billing_number=bill.billing_number, trx="lost-1", paid_amount=bill.amount, service_type=bill.service_type
+        )
+    http = post(client, raw, path)
+    assert http.status_code == 200 and efawateercom.read(http.content)[0].code == Result.SUCCESS
+    assert Message.objects.filter(guid=guid).count() == 1
+    if path == NOTIFY:
+        bill.refresh_from_db()
+        assert bill.status == "paid"
