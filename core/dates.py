@@ -52,6 +52,25 @@ def _month_names(language: str) -> tuple[str, ...]:
     return ("", *(str(MONTHS[m]) for m in range(1, 13)))
 
 
+def datetime_writer():
+    """:func:`datetime_text` for many values in the active language (a table's column): the language and
+    its format looked up once."""
+    language = get_language() or "ar"
+    pieces = _compiled(language, "DATETIME_FORMAT")
+    if pieces is None:
+        return datetime_text
+    months = _month_names(language)
+    zone = timezone.get_current_timezone()
+
+    def write(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        value = value.astimezone(zone) if timezone.is_aware(value) else value
+        return "".join(months[value.month] if p == "F" else p if isinstance(p, str) else p(value) for p in pieces)
+
+    return write
+
+
 def _format(value: date | datetime, format_name: str) -> str:
     language = get_language() or "ar"
     pieces = _compiled(language, format_name)

@@ -121,7 +121,8 @@ def _statement_page(request, result, *, answered: bool = False):
 def _statement_answer(request, subject: dict, *, found):
     """A successful inquiry is answered with its statement (one request, not a redirect and a second
     page); the session keeps what it proved for the statement's address, the PDF and the notices."""
-    request.session[SESSION_SUBJECT] = subject
+    if request.session.get(SESSION_SUBJECT) != subject:  # the same again (reloaded, asked twice): no write
+        request.session[SESSION_SUBJECT] = subject
     result = _statement(request, found=found)
     if result is None:  # gone from the partner's data between the look-up and now
         return redirect("violations:statement")

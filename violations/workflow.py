@@ -22,7 +22,7 @@ from violations.constants import InquiryKind, ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
 from violations.normalise import clean_digits, clean_plate_part, clean_registration
 from violations.ratelimits import Guesses
-from violations.rows import violation_cells, violations_cells
+from violations.rows import violations_cells
 from violations.selectors import fleet_violations, licence_subject, plate_subject, subject_violations
 from violations.sources import FleetFilter, get_source
 
@@ -128,7 +128,7 @@ class Statement:
     # The page's rows (violations.rows): plain values, with each unpaid violation's e-payment number.
     @cached_property
     def unpaid_cells(self) -> list[dict]:
-        return [violation_cells(v, billing_number=self.billing_number(v)) for v in self.unpaid]
+        return violations_cells(self.unpaid, self.bills.per_violation)
 
     @cached_property
     def paid_cells(self) -> list[dict]:

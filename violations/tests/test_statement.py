@@ -191,3 +191,19 @@ def test_the_laid_out_statement_is_reused_only_while_what_it_shows_is_unchanged(
     logged_in.cookies["django_language"] = "en"
     english = _open_statement(logged_in, vehicle).content.decode()
     assert "Paid violations" in english and 'data-label="Violation number"' in english
+
+
+def test_a_vehicles_violations_read_by_the_written_out_query_are_what_the_orm_reads(vehicle, three):
+    """violations.sources reads a vehicle's violations with one statement written once (issue 20): the
+    same rows, order and values (amounts as Decimal, times aware) as the ORM, on either database."""
+    from violations.sources import LocalViolationSource, _shown_of
+
+    ViolationFactory(vehicle=vehicle, number="V-X", status=ViolationStatus.CANCELLED)  # never shown
+    ViolationFactory(vehicle=vehicle, number="V-P", paid=True)
+    fast = LocalViolationSource().vehicle_violations(vehicle=vehicle)
+    orm = list(_shown_of(Violation.objects.filter(vehicle=vehicle)))
+    fields = [f.attname for f in Violation._meta.concrete_fields]
+    assert [[getattr(v, f) for f in fields] for v in fast] == [[getattr(v, f) for f in fields] for v in orm]
+    assert [v.number for v in fast] and "V-X" not in [v.number for v in fast]
+    assert all(isinstance(v.amount, Decimal) and v.issued_at.tzinfo is not None for v in fast)
+    assert all(v.vehicle is vehicle and not v._state.adding for v in fast)
