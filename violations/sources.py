@@ -14,11 +14,11 @@ from functools import cache
 from typing import Protocol
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core import sql
 from violations.constants import ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, Vehicle, Violation, licence_key
 
@@ -59,48 +59,6 @@ def _shown_of(manager) -> QuerySet[Violation]:
     return manager.exclude(status=ViolationStatus.CANCELLED).order_by("-issued_at", "number")
 
 
-_FIELDS = [f for f in Violation._meta.concrete_fields]
-_OF_VEHICLE_SQL = (
-    "SELECT {columns} FROM {table} WHERE {vehicle} = %s AND {status} <> %s ORDER BY {issued_at} DESC, {number}".format(  # noqa: S608 (names from the model; values bound)
-        columns=", ".join(f.column for f in _FIELDS),
-        table=Violation._meta.db_table,
-        vehicle=Violation._meta.get_field("vehicle").column,
-        status=Violation._meta.get_field("status").column,
-        issued_at=Violation._meta.get_field("issued_at").column,
-        number=Violation._meta.get_field("number").column,
-    )
-)
-
-
-def _of_vehicle(vehicle_pk: int) -> list[Violation]:
-    """What ``_shown_of(Violation.objects.filter(vehicle=…))`` answers, the same rows as model instances."""
-    names = [f.attname for f in _FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(_OF_VEHICLE_SQL, [vehicle_pk, ViolationStatus.CANCELLED.value])
-        rows = cursor.fetchall()
-    converters = _converters(connection.vendor)
-    shown = []
-    for row in rows:
-        if converters:
-            row = list(row)
-            for i, column, convert in converters:
-                row[i] = convert(row[i], column, connection)
-        shown.append(Violation.from_db(connection.alias, names, row))
-    return shown
-
-
-@cache
-def _converters(vendor: str) -> list:
-    """The database's and the fields' own value converters, as the ORM applies them (SQLite keeps dates
-    and amounts as text; PostgreSQL needs none)."""
-    found = []
-    for i, field in enumerate(_FIELDS):
-        column = field.get_col(Violation._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-            found.append((i, column, convert))
-    return found
-
-
 class LocalViolationSource:
     """Reads the local copy of the partner's data."""
 
@@ -109,9 +67,14 @@ class LocalViolationSource:
 
     def vehicle_find(self, *, plate_code: str, plate_number: str, registration_number: str) -> Vehicle | None:
         # One query on all three: whether the plate exists is never observable on its own.
-        return Vehicle.objects.filter(
-            plate_code=plate_code, plate_number=plate_number, registration_number=registration_number
-        ).first()
+        found = sql.select(
+            Vehicle,
+            "{plate_code} = %s AND {plate_number} = %s AND {registration_number} = %s",
+            [plate_code, plate_number, registration_number],
+            order="{id}",
+            limit=1,
+        )
+        return found[0] if found else None
 
     def licence_find(self, *, number: str, centre: str, category: str) -> DrivingLicence | None:
         return DrivingLicence.objects.filter(key=licence_key(number=number, centre=centre, category=category)).first()
@@ -120,7 +83,12 @@ class LocalViolationSource:
         # Every inquiry asks this: one statement written once (building the same ORM query was most of
         # the look-up, issue 20); each row is given the vehicle already in hand, not joined and built
         # again. (A row's licence is shown nowhere: loaded only if asked for.)
-        shown = _of_vehicle(vehicle.pk)
+        shown = sql.select(
+            Violation,
+            "{vehicle} = %s AND {status} <> %s",
+            [vehicle.pk, ViolationStatus.CANCELLED.value],
+            order="{issued_at} DESC, {number}",
+        )
         for violation in shown:
             violation.vehicle = vehicle
         return shown

@@ -1,0 +1,79 @@
+"""Model rows read by a statement written once, for the few reads every request of a kind makes.
+
+Building an ORM query (clone, filter, compile) costs more than running it on an indexed column; on
+the paths measured in issue 20 (the violations inquiry: the vehicle, then its violations) it was most
+of the look-up. :func:`select` writes the SELECT once per model and condition, and returns model
+instances exactly as the ORM would (the database's and the fields' converters applied: SQLite keeps
+dates and amounts as text). Anything not on such a path uses the ORM.
+"""
+
+from functools import cache
+
+from django.db import connection
+from django.db.models.signals import post_save, pre_save
+
+
+@cache
+def _statement(model, where: str, order: str, limit: int | None) -> tuple[str, tuple[str, ...]]:
+    meta = model._meta
+    fields = meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = {f.name: quote(f.column) for f in fields} | {f.attname: quote(f.column) for f in fields}
+    sql = f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} WHERE {where.format(**columns)}"  # noqa: S608 (names from the model; values bound)
+    if order:
+        sql += f" ORDER BY {order.format(**columns)}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return sql, tuple(f.attname for f in fields)
+
+
+@cache
+def _converters(model, vendor: str) -> tuple:
+    found = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            found.append((i, column, convert))
+    return tuple(found)
+
+
+def select(model, where: str, params: list, *, order: str = "", limit: int | None = None) -> list:
+    """Instances of ``model`` whose row satisfies ``where`` (field names in braces, values as ``%s``):
+    ``select(Vehicle, "{plate_code} = %s AND {plate_number} = %s", [code, number], limit=1)``."""
+    sql, names = _statement(model, where, order, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters(model, connection.vendor)
+    found = []
+    for row in rows:
+        if converters:
+            row = list(row)
+            for i, column, convert in converters:
+                row[i] = convert(row[i], column, connection)
+        found.append(model.from_db(connection.alias, names, row))
+    return found
+
+
+@cache
+def _insert_statement(model) -> tuple[str, tuple]:
+    meta = model._meta
+    fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (names from the model; values bound)
+    return sql, fields
+
+
+def insert(model, **values) -> None:
+    """One row of ``model`` written by a statement written once, its values prepared by the fields as the
+    ORM prepares them (``auto_now_add`` included). Only for models nothing listens to (no save signals,
+    not audited): the ORM is used otherwise, so that no receiver is ever skipped."""
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        model._default_manager.create(**values)
+        return
+    sql, fields = _insert_statement(model)
+    instance = model(**values)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
