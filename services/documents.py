@@ -14,7 +14,9 @@ import hashlib
 import io
 import secrets
 import threading
+from collections.abc import Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -104,14 +106,35 @@ def _gc_paused():
                     gc.enable()
 
 
-def render_pdf(*, template: str, context: dict) -> tuple[str, bytes]:
-    """Render ``template`` to HTML and to a PDF (A4, fonts embedded). Returns both so tests can read the HTML."""
+BASE_PDF_CSS = Path(__file__).resolve().parent / "templates" / "services" / "documents" / "base_pdf.css"
+_stylesheets: dict[Path, object] = {}
+
+
+def _stylesheet(path: Path):
+    """The CSS file at ``path``, parsed once per process (WeasyPrint's parsed sheets are only read afterwards)."""
+    sheet = _stylesheets.get(path)
+    if sheet is None:
+        from weasyprint import CSS
+
+        sheet = _stylesheets[path] = CSS(filename=str(path))
+    return sheet
+
+
+def render_pdf(*, template: str, context: dict, stylesheets: Sequence[Path] = ()) -> tuple[str, bytes]:
+    """Render ``template`` to HTML and to a PDF (A4, fonts embedded). Returns both so tests can read the HTML.
+
+    The layout's style (BASE_PDF_CSS), then ``stylesheets`` (CSS files of a kind of document, later ones
+    winning), apply under the template's own ``<style>``.
+    """
     from weasyprint import HTML
 
     html = render_to_string(template, context)
+    sheets = [_stylesheet(path) for path in (BASE_PDF_CSS, *stylesheets)]
     # base_url lets templates use {% static %}-free relative references safely; nothing is fetched remotely.
     with _gc_paused():
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            font_config=_font_config(), stylesheets=sheets
+        )
     return html, pdf
 
 
@@ -137,10 +160,11 @@ def document_issue(
     application=None,
     language: str | None = None,
     state: str = "",
+    stylesheets: Sequence[Path] = (),
 ) -> IssuedDocument:
     """Render, register and store one issued document.
 
-    ``template`` extends ``services/documents/base_pdf.html``; it receives ``context`` plus ``document``
+    ``template`` extends ``services/documents/base_pdf.html`` (``stylesheets``: see render_pdf); it receives ``context`` plus ``document``
     (code, display_code, verify_url, qr, title, issued_at). ``summary`` (a dict or a list of
     (label, value) pairs) is what ``/verify/`` shows. The document is written in ``language``
     (default: the owner's language, else Arabic).
@@ -171,7 +195,7 @@ def document_issue(
                 "language": language,
             }
             meta["qr"] = qr_data_uri(meta["verify_url"])
-            _html, pdf = render_pdf(template=template, context={**context, "document": meta})
+            _html, pdf = render_pdf(template=template, context={**context, "document": meta}, stylesheets=stylesheets)
             document = IssuedDocument(
                 code=code,
                 kind=kind,
