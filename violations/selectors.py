@@ -64,6 +64,7 @@ class SubjectViolations:
     title_ar: str  # the bill's description, in both languages whatever the page's language
     title_en: str
     violations: list[Violation]
+    vehicle: Vehicle | None = None  # a vehicle's statement: the vehicle of every violation it shows
 
 
 def subject_violations(*, subject: dict) -> SubjectViolations | None:
@@ -79,6 +80,7 @@ def subject_violations(*, subject: dict) -> SubjectViolations | None:
             title_ar=f"مخالفات المركبة {vehicle.plate}",
             title_en=f"Violations of vehicle {vehicle.plate}",
             violations=source.vehicle_violations(vehicle=vehicle),
+            vehicle=vehicle,
         )
     if subject.get("kind") == InquiryKind.LICENCE:
         licence = DrivingLicence.objects.filter(pk=subject.get("id")).first()

@@ -86,6 +86,8 @@ class Statement:
     title: str
     violations: list[Violation]
     bills: billing.StatementBills = field(default_factory=billing.StatementBills)
+    # A vehicle's statement: its title names the plate, so the PDF has no plate column repeating it on every row.
+    vehicle: Vehicle | None = None
 
     @property
     def unpaid(self) -> list[Violation]:
@@ -141,7 +143,7 @@ def statement_for_subject(*, subject: dict, payer, payer_name: str, organisation
         title_ar=found.title_ar,
         title_en=found.title_en,
     )
-    return Statement(title=found.title, violations=found.violations, bills=bills)
+    return Statement(title=found.title, violations=found.violations, bills=bills, vehicle=found.vehicle)
 
 
 # --- fleet (business accounts) ---------------------------------------------------------------
