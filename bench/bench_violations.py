@@ -368,7 +368,7 @@ def run(ctx) -> None:
     from django.template import Context, Template
     from django.utils import timezone, translation
 
-    from services.documents import qr_data_uri
+    from services.documents import pdf_from_html, qr_data_uri
 
     layout_template = Template(
         '{% extends "services/documents/base_pdf.html" %}{% block content %}<p>كشف</p>{% endblock %}'
@@ -387,8 +387,8 @@ def run(ctx) -> None:
         }
         with translation.override("ar"):
             html = layout_template.render(Context({"document": meta}))
-        # Rendered the way services.documents.render_pdf renders every document.
-        HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+        # Rendered the way services.documents.render_pdf renders every document (with the layout's style sheet).
+        pdf_from_html(html)
 
     one_line_layout = ctx.measure(
         "violations: one-line document, portal PDF layout", one_line_in_layout, number=1, repeat=5

@@ -109,21 +109,25 @@ def _stylesheet(path: Path):
 
 
 def render_pdf(*, template: str, context: dict, stylesheets: Sequence[Path] = ()) -> tuple[str, bytes]:
-    """Render ``template`` to HTML and to a PDF (A4, fonts embedded). Returns both so tests can read the HTML.
+    """Render ``template`` to HTML and to a PDF (A4, fonts embedded). Returns both so tests can read the HTML."""
+    html = render_to_string(template, context)
+    return html, pdf_from_html(html, stylesheets=stylesheets)
+
+
+def pdf_from_html(html: str, *, stylesheets: Sequence[Path] = ()) -> bytes:
+    """The PDF of a page of the portal's PDF layout (base_pdf.html), as every issued document is made.
 
     The layout's style (BASE_PDF_CSS), then ``stylesheets`` (CSS files of a kind of document, later ones
-    winning), apply under the template's own ``<style>``.
+    winning), apply under the page's own ``<style>``.
     """
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
     sheets = [_stylesheet(path) for path in (BASE_PDF_CSS, *stylesheets)]
     # base_url lets templates use {% static %}-free relative references safely; nothing is fetched remotely.
     with _gc_heap_frozen():
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
             font_config=_font_config(), stylesheets=sheets
         )
-    return html, pdf
 
 
 def _summary_pairs(summary) -> list[list[str]]:
