@@ -2,6 +2,7 @@
 payment notice, and the fleet statement; plus the fleet CSV. Each PDF carries a verification code."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,6 +18,7 @@ from violations.models import PaymentNotice, Violation
 from violations.sources import FleetFilter
 
 FLEET_PDF_MAX = 500
+PDF_CSS = Path(__file__).resolve().parent / "templates" / "violations" / "documents" / "pdf.css"
 
 
 def download_url(document) -> str:
@@ -67,6 +69,7 @@ def statement_document_issue(*, statement, owner, organisation=None):
         owner_applicant=owner,
         owner_organisation=organisation,
         language=(get_language() or "ar")[:2],
+        stylesheets=[PDF_CSS],
         state=statement_state(statement),
     )
 
@@ -100,6 +103,7 @@ def payment_notice_issue(*, billing_number: str, violations: list[Violation], ow
         owner_applicant=owner,
         owner_organisation=organisation,
         language=(get_language() or "ar")[:2],
+        stylesheets=[PDF_CSS],
     )
     try:
         with transaction.atomic():
@@ -180,6 +184,7 @@ def fleet_document_issue(*, organisation, owner, violations: list[Violation], fi
         owner_applicant=owner,
         owner_organisation=organisation,
         language=(get_language() or "ar")[:2],
+        stylesheets=[PDF_CSS],
         # The same filters over the same violations in the same states: the fleet statement already issued.
         state="\n".join([repr(filters), repr(totals), *(_violation_state(v) for v in violations)]),
     )

@@ -64,6 +64,7 @@ class SubjectViolations:
     title_ar: str  # the bill's description, in both languages whatever the page's language
     title_en: str
     violations: list[Violation]
+    vehicle: Vehicle | None = None  # a vehicle's statement: the vehicle of every violation it shows
 
 
 def subject_violations(*, subject: dict, found: Vehicle | DrivingLicence | None = None) -> SubjectViolations | None:
@@ -80,6 +81,7 @@ def subject_violations(*, subject: dict, found: Vehicle | DrivingLicence | None 
             title_ar=f"مخالفات المركبة {vehicle.plate}",
             title_en=f"Violations of vehicle {vehicle.plate}",
             violations=source.vehicle_violations(vehicle=vehicle),
+            vehicle=vehicle,
         )
     if subject.get("kind") == InquiryKind.LICENCE:
         licence = (

@@ -92,6 +92,8 @@ class Statement:
     title: str
     violations: list[Violation]
     bills: billing.StatementBills = field(default_factory=billing.StatementBills)
+    # A vehicle's statement: its title names the plate, so the PDF has no plate column repeating it on every row.
+    vehicle: Vehicle | None = None
 
     @cached_property
     def unpaid(self) -> list[Violation]:
@@ -167,7 +169,7 @@ def statement_for_subject(
         title_ar=shown.title_ar,
         title_en=shown.title_en,
     )
-    return Statement(title=shown.title, violations=shown.violations, bills=bills)
+    return Statement(title=shown.title, violations=shown.violations, bills=bills, vehicle=shown.vehicle)
 
 
 # --- fleet (business accounts) ---------------------------------------------------------------

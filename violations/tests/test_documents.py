@@ -120,3 +120,25 @@ def test_a_payment_the_bank_made_long_before_its_notification_is_shown_to_financ
     settlement = settlement_import(data=statement.encode(), file_name="s.csv", actor=user)
     line = settlement.lines.get()
     assert line.outcome == SettlementLine.Outcome.LATE and settlement.problem_count == 1
+
+
+def test_a_vehicle_statement_pdf_names_the_plate_once_a_licence_statement_on_every_row(logged_in, vehicle):
+    """Issue 20: on a vehicle's statement the plate is in the title, so the rows have no plate column (one cell
+    fewer a row for WeasyPrint to lay out); a licence's statement, whose violations may be of any vehicle, keeps it."""
+    from services.documents import render_pdf
+    from violations.documents import PDF_CSS
+    from violations.workflow import Statement
+
+    _prove(logged_in, vehicle)
+    shown = logged_in.get(STATEMENT).context["statement"]
+    assert shown.vehicle == vehicle
+    licence_like = Statement(title="licence", violations=shown.violations, bills=shown.bills)
+    document = {"language": "ar", "title": "t", "qr": ""}
+    for statement, rows_with_plate in ((shown, 0), (licence_like, 2)):
+        html, pdf = render_pdf(
+            template="violations/documents/statement.html",
+            context={"statement": statement, "generated_at": timezone.now(), "document": document},
+            stylesheets=[PDF_CSS],
+        )
+        assert html.count('<td class="num">10-79210</td>') == rows_with_plate
+        assert pdf.startswith(b"%PDF")
