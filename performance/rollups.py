@@ -173,6 +173,16 @@ def _lock(model) -> None:
             cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")
 
 
+def _analyze(model, changes: dict[str, int]) -> None:
+    """After a rebuild that wrote rows (the first one, a backfill, a changed holiday), refresh the planner's
+    statistics of the table now rather than at autovacuum's next pass: planned as the empty table it was, the
+    figures' grouped read of a year (13,000 rows at 100,000 applications) took an index scan and a sort, 3 to
+    4 times slower than the hashed sequential scan it gets with statistics (issue 20)."""
+    if connection.vendor == "postgresql" and sum(changes.values()):
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def rebuild(
     *, apps=None, since: date | None = None, today: date | None = None, openings: bool = True
 ) -> dict[str, dict[str, int]]:
@@ -201,6 +211,8 @@ def rebuild(
             )
             opening.objects.filter(day__gt=through).delete()
             state.objects.update_or_create(name=OPENINGS, defaults={"through": through})
+            _analyze(opening, out["openings"])
+        _analyze(closing, out["closings"])
     return out
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accidents.constants import ClaimStatus
@@ -102,6 +102,17 @@ def test_the_rebuild_corrects_wrong_rows(clerk):
     changes = rebuild()["closings"]
     assert changes["changed"] == 1 and changes["removed"] == 1 and changes["added"] >= 1
     assert rollup_rows() == right
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_rebuild_that_wrote_rows_gives_the_planner_their_statistics(clerk):
+    close_a_mix(clerk)
+    ClosingRollup.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE performance_closingrollup")  # the planner now thinks it empty
+        rebuild(today=date(2026, 3, 20))
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'performance_closingrollup'")
+        assert cursor.fetchone()[0] == ClosingRollup.objects.count() > 0
 
 
 def test_a_closing_rolled_back_is_not_counted(clerk):
