@@ -92,3 +92,30 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.through}"
+
+
+class MoneyRollup(models.Model):
+    """Bills per bill kind and day (Amman): issued that day (how many, how much, how much of that is still
+    open) and paid that day, as ``performance.selectors.money_per_day`` shows them.
+
+    Written by triggers on ``payments_bill`` (PostgreSQL, migration 0004) in the statement that issues, pays,
+    closes or expires a bill, whoever writes the row. A row is a change, not a counter: rows are only added
+    (several per kind and day), so concurrent payments never wait for one another on a shared row; the figures
+    are their sums, and the nightly rebuild (``performance.rollups``) folds each day's rows into one and
+    corrects any that are wrong.
+    """
+
+    kind = models.CharField(_("bill kind"), max_length=40)
+    day = models.DateField(_("day"))
+    bills = models.IntegerField(_("bills issued"), default=0)
+    billed = models.DecimalField(_("billed"), max_digits=16, decimal_places=3, default=0)
+    outstanding = models.DecimalField(_("outstanding"), max_digits=16, decimal_places=3, default=0)
+    paid = models.DecimalField(_("paid"), max_digits=16, decimal_places=3, default=0)
+
+    class Meta:
+        verbose_name = _("money per day")
+        verbose_name_plural = _("money per day")
+        indexes = [models.Index(fields=["kind", "day"], name="money_rollup_kind_day")]
+
+    def __str__(self):
+        return f"{self.kind} {self.day}: {self.bills} {self.billed}/{self.paid}/{self.outstanding}"

@@ -6,6 +6,8 @@
   rollups, and writes only the differences: run every night (``performance.tasks.rollups_rebuild``), it
   changes nothing when the rows are right, and reports what it had to correct. It also seals the days that
   are over into ``OpeningRollup``.
+- Money per day (``MoneyRollup``) is written by triggers on the bills (migration 0004, PostgreSQL) in the
+  statement that changes a bill; the rebuild folds each day's rows into one and corrects any that are wrong.
 - A public holiday added, moved or removed changes the working days of the applications closed on or after
   it: those days are rebuilt after the commit (``holiday_changed``).
 
@@ -16,11 +18,12 @@ runs is counted exactly once (the closing waits for the lock, or the rebuild's r
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.apps import apps as installed_apps
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from performance.constants import Unit
@@ -167,6 +170,79 @@ def openings_wanted(*, through: date, apps=None) -> dict[tuple, dict]:
     return wanted
 
 
+MONEY_FIELDS = ("bills", "billed", "outstanding", "paid")
+ZERO = Decimal("0.000")
+
+
+def money_wanted(*, apps=None) -> dict[tuple, dict]:
+    """The money rollup as it should be, from the bills: {(day, kind): {bills, billed, outstanding, paid}}, the
+    first three on the day of issue (outstanding: still open), ``paid`` on the day of payment."""
+    bill = (apps or installed_apps).get_model("payments", "Bill")
+    tz = timezone.get_default_timezone()
+    wanted: dict[tuple, dict] = {}
+
+    def entry(day, kind):
+        return wanted.setdefault((day, kind), {"bills": 0, "billed": ZERO, "outstanding": ZERO, "paid": ZERO})
+
+    issued = (
+        bill.objects.order_by()
+        .annotate(day=TruncDate("issued_at", tzinfo=tz))
+        .values("day", "kind")
+        .annotate(
+            bills=Count("pk"),
+            billed=Sum("amount"),
+            outstanding=Coalesce(Sum("amount", filter=Q(status="open")), Value(ZERO)),
+        )
+    )
+    for row in issued:
+        entry(row["day"], row["kind"]).update(bills=row["bills"], billed=row["billed"], outstanding=row["outstanding"])
+    paid = (
+        bill.objects.filter(status="paid", paid_at__isnull=False)
+        .order_by()
+        .annotate(day=TruncDate("paid_at", tzinfo=tz))
+        .values("day", "kind")
+        .annotate(paid=Sum("amount"))
+    )
+    for row in paid:
+        entry(row["day"], row["kind"])["paid"] = row["paid"]
+    return wanted
+
+
+def money_rebuild(*, apps=None) -> dict[str, int]:
+    """Make the money rollup one right row per (day, kind): ``added``, ``changed`` and ``removed`` count the
+    days whose sums were wrong, ``folded`` those whose rows were right but several (the triggers' changes).
+    PostgreSQL only: elsewhere there are no triggers, and the figures are read from the bills."""
+    if connection.vendor != "postgresql":
+        return {}
+    model = (apps or installed_apps).get_model("performance", "MoneyRollup")
+    sums = {field: Sum(field) for field in MONEY_FIELDS}
+    have = {
+        (row.pop("day"), row.pop("kind")): row
+        for row in model.objects.order_by().values("day", "kind").annotate(rows=Count("pk"), **sums)
+    }
+    wanted = money_wanted(apps=apps)
+    out = {"added": 0, "changed": 0, "removed": 0, "folded": 0}
+    replace = set()
+    for key in wanted.keys() | have.keys():
+        want, row = wanted.get(key), have.get(key)
+        right = want or dict.fromkeys(MONEY_FIELDS, 0)
+        same = row is not None and all(row[field] == right[field] for field in MONEY_FIELDS)
+        if same and want is not None and row["rows"] == 1:
+            continue
+        out["folded" if same else "added" if row is None else "removed" if want is None else "changed"] += 1
+        replace.add(key)
+    if replace:
+        days = {day for day, _kind in replace}
+        rows = model.objects.filter(day__in=days).values_list("pk", "day", "kind")
+        stale = [pk for pk, day, kind in rows if (day, kind) in replace]
+        model.objects.filter(pk__in=stale).delete()
+        model.objects.bulk_create(
+            [model(day=day, kind=kind, **wanted[day, kind]) for day, kind in replace if (day, kind) in wanted],
+            batch_size=2000,
+        )
+    return out
+
+
 def _lock(model) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -184,12 +260,13 @@ def _analyze(model, changes: dict[str, int]) -> None:
 
 
 def rebuild(
-    *, apps=None, since: date | None = None, today: date | None = None, openings: bool = True
+    *, apps=None, since: date | None = None, today: date | None = None, openings: bool = True, money: bool = True
 ) -> dict[str, dict[str, int]]:
     """Recompute the rollups from the applications and write the differences; returns what changed.
 
     ``since``: only the closings from that day on (a holiday changed); the openings are then left alone, as
-    with ``openings=False``. Otherwise the days before ``today`` are sealed into the opening rollup.
+    with ``openings=False``. Otherwise the days before ``today`` are sealed into the opening rollup, and the
+    money rollup (PostgreSQL) is folded and checked (``money=False``: not, as before migration 0004 made it).
     """
     _application, _holiday, closing, opening, state = _models(apps)
     with transaction.atomic():
@@ -213,6 +290,11 @@ def rebuild(
             state.objects.update_or_create(name=OPENINGS, defaults={"through": through})
             _analyze(opening, out["openings"])
         _analyze(closing, out["closings"])
+        if since is None and money and connection.vendor == "postgresql":
+            money_model = (apps or installed_apps).get_model("performance", "MoneyRollup")
+            _lock(money_model)
+            out["money"] = money_rebuild(apps=apps)
+            _analyze(money_model, out["money"])
     return out
 
 

@@ -70,6 +70,7 @@ def test_the_rebuild_finds_what_the_closings_counted(clerk):
     assert rebuild(today=date(2026, 3, 20)) == {
         "closings": {"added": 0, "changed": 0, "removed": 0},
         "openings": {"added": 0, "changed": 0, "removed": 0},
+        "money": {"added": 0, "changed": 0, "removed": 0, "folded": 0},
     }
 
 
