@@ -31,9 +31,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Least, Mod, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, Least, Mod, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -498,25 +497,36 @@ class Waiting:
 def waiting_work(*, kinds: list[str] | None = None) -> list[Waiting]:
     """Open applications per service and status, with the one waiting longest (by submission)."""
     kinds = kinds or service_kinds()
-    group = [F("kind"), F("status")]
-    # One row per (service, status): the open application waiting longest, with its group's size.
-    rows = (
-        Application.objects.filter(kind__in=kinds, closed_at__isnull=True)
-        .order_by()
-        .annotate(
-            since=Coalesce("submitted_at", "created_at"),
-            place=Window(RowNumber(), partition_by=group, order_by=[F("since").asc(), F("pk").asc()]),
-            n=Window(Count("pk"), partition_by=group),
-        )
-        .filter(place=1)
-        .values("kind", "status", "n", "since", "reference", "pk")
+    if not kinds:
+        return []
+    # One row per (service, status): its size, counted on the index of open applications, and the one waiting
+    # longest: one step down that index per group (services' "application_open" is in this order). A window
+    # over every open application sorted them all (issue 20); the ORM would group by the per-group subquery,
+    # running it for every open application, hence SQL (the same on PostgreSQL and SQLite).
+    table = connection.ops.quote_name(Application._meta.db_table)
+    sql = (
+        f"SELECT g.kind, g.status, g.n, (SELECT a.id FROM {table} a"  # noqa: S608 - the table name is the model's
+        " WHERE a.closed_at IS NULL AND a.kind = g.kind AND a.status = g.status"
+        " ORDER BY COALESCE(a.submitted_at, a.created_at), a.id LIMIT 1)"
+        f" FROM (SELECT kind, status, COUNT(*) AS n FROM {table} WHERE closed_at IS NULL"
+        f" AND kind IN ({', '.join(['%s'] * len(kinds))}) GROUP BY kind, status) g"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(kinds))
+        groups = cursor.fetchall()
+    oldest = {
+        row["pk"]: row
+        for row in Application.objects.filter(pk__in=[pk for *_group, pk in groups])
+        .order_by()
+        .values("pk", "reference", since=Coalesce("submitted_at", "created_at"))
+    }
+    rows = [{"kind": kind, "status": status, "n": n, "oldest_pk": pk, **oldest[pk]} for kind, status, n, pk in groups]
     rows = sorted(rows, key=lambda r: (r["kind"], r["since"]))
     out = []
     for row in rows:  # one row per (service, status): a handful
         workflow = get_workflow(row["kind"], default=None)
         try:
-            url = reverse("admin:services_application_change", args=[row["pk"]])
+            url = reverse("admin:services_application_change", args=[row["oldest_pk"]])
         except NoReverseMatch:  # pragma: no cover - the admin is always installed here
             url = ""
         out.append(
