@@ -2,6 +2,7 @@ import csv
 import dataclasses
 import html
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -58,6 +59,8 @@ def _cell(value) -> str:
     # are text already (amounts, days), which localizing leaves as they are.
     if type(value) is str:
         return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return conditional_escape(formats.localize(value))
 
 
