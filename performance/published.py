@@ -61,8 +61,9 @@ def published_stale(**_signal) -> None:
     cache.set(PUBLIC_CACHE_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def compute() -> Published:
-    kinds, services = service_kinds(), services_by_kind()
+def compute(*, services=None) -> Published:
+    """``services``: :func:`services_by_kind`, when the caller has read it already."""
+    kinds, services = service_kinds(), services_by_kind() if services is None else services
     windows = []
     for key, days in WINDOWS:
         period = Period.last_days(days)
@@ -74,6 +75,6 @@ def compute() -> Published:
     return Published(windows=windows, computed_at=timezone.now())
 
 
-def published_figures() -> Published:
+def published_figures(*, services=None) -> Published:
     """The published figures (no personal data: counts, rates, medians), from the shared cache when fresh."""
-    return cache.get_or_set(cache_key(), compute, PUBLIC_CACHE_SECONDS)
+    return cache.get_or_set(cache_key(), lambda: compute(services=services), PUBLIC_CACHE_SECONDS)

@@ -470,10 +470,6 @@ def service_figures(*, kind: str, period: Period, service: Service | None = None
     return figures_for(kinds=[kind], period=period, services={kind: service})[0]
 
 
-def all_service_figures(*, period: Period, kinds: list[str] | None = None) -> list[ServiceFigures]:
-    return figures_for(kinds=kinds or service_kinds(), period=period, services=services_by_kind())
-
-
 # --- work waiting ------------------------------------------------------------------------------------------
 
 

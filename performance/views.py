@@ -25,9 +25,10 @@ from performance.forms import PeriodForm, RatingForm
 from performance.models import Rating
 from performance.published import published_figures
 from performance.selectors import (
-    all_service_figures,
+    figures_for,
     money_per_day,
     queued_payments,
+    service_kinds,
     services_by_kind,
     waiting_work,
 )
@@ -103,15 +104,19 @@ def _standard(figures) -> str:
     return working_days_text(figures.standard)
 
 
-def _dashboard_tables(form: PeriodForm, *, only: str = "") -> tuple[list[Table], dict]:
-    """Every table of the dashboard (or, for a CSV, only the one named ``only``: the others are not computed)."""
+def _dashboard_tables(form: PeriodForm, *, services, only: str = "") -> tuple[list[Table], dict]:
+    """Every table of the dashboard (or, for a CSV, only the one named ``only``: the others are not computed).
+    ``services``: :func:`services_by_kind`, read once per request."""
     period, kinds = form.period, form.kinds
-    services = services_by_kind()
 
     def needed(*keys):
         return not only or only in keys
 
-    figures = all_service_figures(period=period, kinds=kinds) if needed("services", "endings") else []
+    figures = (
+        figures_for(kinds=kinds or service_kinds(), period=period, services=services)
+        if needed("services", "endings")
+        else []
+    )
     waiting = waiting_work(kinds=kinds) if needed("waiting") else []
     money = money_per_day(period=period, kinds=kinds) if needed("money") else []
     queued = queued_payments() if needed("queued") else []
@@ -236,10 +241,11 @@ def _dashboard_charts(data) -> dict:
 
 @staff_member_required
 def dashboard(request):
-    form = PeriodForm.from_query(request.GET)
+    services = services_by_kind()
+    form = PeriodForm.from_query(request.GET, services=services)
     context = {"form": form, "tables": []}
     if form.is_valid():
-        tables, data = _dashboard_tables(form)
+        tables, data = _dashboard_tables(form, services=services)
         charts = _dashboard_charts(data)
         for table in tables:
             table.chart = charts.get(table.key)
@@ -250,10 +256,11 @@ def dashboard(request):
 
 @staff_member_required
 def dashboard_csv(request, table: str):
-    form = PeriodForm.from_query(request.GET)
+    services = services_by_kind()
+    form = PeriodForm.from_query(request.GET, services=services)
     if not form.is_valid():
         raise Http404("bad period")
-    tables, _data = _dashboard_tables(form, only=table)
+    tables, _data = _dashboard_tables(form, services=services, only=table)
     chosen = next((t for t in tables if t.key == table), None)
     if chosen is None:
         raise Http404("no such table")
@@ -295,8 +302,8 @@ def _with_numbers(text: str, **numbers) -> SafeString:
 
 
 def public(request):
-    published = published_figures()
     services = services_by_kind()
+    published = published_figures(services=services)
     titles = {"month": _("The last 30 days"), "year": _("The last 12 months")}
     windows = []
     for window in published.windows:
