@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from performance.constants import Unit
-from performance.models import ClosingRollup
+from performance.models import ClosingMonthRollup, ClosingRollup
 from performance.selectors import with_duration
 
 COMPLETED = "completed"  # services.models.Ending.COMPLETED (the migrations' models have no choices class)
@@ -74,19 +74,31 @@ def closing_counted(*, application, **_signal) -> None:
         return
     kind, day, ending, measured = closing_key(application)
     _add(ClosingRollup, {"kind": kind, "day": day, "ending": ending, "working_days": measured}, "total", 1)
+    month = {"kind": kind, "month": day.replace(day=1), "ending": ending, "working_days": measured}
+    _add(ClosingMonthRollup, month, "total", 1)
 
 
 # --- rebuild ------------------------------------------------------------------------------------------------
 
 
 def _models(apps):
-    get = (apps or installed_apps).get_model
+    """The models a rebuild writes; None for a rollup the migrations ``apps`` stand at have not made yet (an
+    earlier migration's backfill calls the rebuild)."""
+
+    def get(app_label, name):
+        try:
+            return (apps or installed_apps).get_model(app_label, name)
+        except LookupError:
+            return None
+
     return (
         get("services", "Application"),
         get("services", "Holiday"),
         get("performance", "ClosingRollup"),
+        get("performance", "ClosingMonthRollup"),
         get("performance", "OpeningRollup"),
         get("performance", "RollupState"),
+        get("performance", "MoneyRollup"),
     )
 
 
@@ -111,6 +123,15 @@ def _sync(model, key_fields: tuple[str, ...], wanted: dict[tuple, dict], existin
     if removed:
         model.objects.filter(pk__in=removed).delete()
     return {"added": len(added), "changed": len(changed), "removed": len(removed)}
+
+
+def by_month(days: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Closing rows per day ({(day, kind, ending, working_days): {total}}) summed per month."""
+    months: dict[tuple, dict] = {}
+    for (day, *rest), values in days.items():
+        entry = months.setdefault((day.replace(day=1), *rest), {"total": 0})
+        entry["total"] += values["total"]
+    return months
 
 
 def _weekday_holidays(holiday_model) -> list[date]:
@@ -260,23 +281,30 @@ def _analyze(model, changes: dict[str, int]) -> None:
 
 
 def rebuild(
-    *, apps=None, since: date | None = None, today: date | None = None, openings: bool = True, money: bool = True
+    *, apps=None, since: date | None = None, today: date | None = None, openings: bool = True
 ) -> dict[str, dict[str, int]]:
     """Recompute the rollups from the applications and write the differences; returns what changed.
 
-    ``since``: only the closings from that day on (a holiday changed); the openings are then left alone, as
+    ``since``: only the closings from that day's month on (a holiday changed); the openings are then left alone, as
     with ``openings=False``. Otherwise the days before ``today`` are sealed into the opening rollup, and the
-    money rollup (PostgreSQL) is folded and checked (``money=False``: not, as before migration 0004 made it).
+    money rollup (PostgreSQL) is folded and checked.
     """
-    _application, _holiday, closing, opening, state = _models(apps)
+    _application, _holiday, closing, month, opening, state, money = _models(apps)
+    if since is not None:
+        since = since.replace(day=1)  # its month is summed again from the days
     with transaction.atomic():
         _lock(closing)
         existing = closing.objects.all() if since is None else closing.objects.filter(day__gte=since)
-        out = {
-            "closings": _sync(
-                closing, ("day", "kind", "ending", "working_days"), closings_wanted(apps=apps, since=since), existing
+        wanted = closings_wanted(apps=apps, since=since)
+        out = {"closings": _sync(closing, ("day", "kind", "ending", "working_days"), wanted, existing)}
+        _analyze(closing, out["closings"])
+        if month is not None:
+            _lock(month)
+            existing = month.objects.all() if since is None else month.objects.filter(month__gte=since)
+            out["closing_months"] = _sync(
+                month, ("month", "kind", "ending", "working_days"), by_month(wanted), existing
             )
-        }
+            _analyze(month, out["closing_months"])
         if since is None and openings:
             through = (today or timezone.localdate()) - timedelta(days=1)
             _lock(opening)
@@ -289,12 +317,10 @@ def rebuild(
             opening.objects.filter(day__gt=through).delete()
             state.objects.update_or_create(name=OPENINGS, defaults={"through": through})
             _analyze(opening, out["openings"])
-        _analyze(closing, out["closings"])
-        if since is None and money and connection.vendor == "postgresql":
-            money_model = (apps or installed_apps).get_model("performance", "MoneyRollup")
-            _lock(money_model)
+        if since is None and money is not None and connection.vendor == "postgresql":
+            _lock(money)
             out["money"] = money_rebuild(apps=apps)
-            _analyze(money_model, out["money"])
+            _analyze(money, out["money"])
     return out
 
 

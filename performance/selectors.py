@@ -39,7 +39,7 @@ from django.utils import timezone
 from payments.constants import BillStatus, PaymentState
 from payments.models import Bill, Payment
 from performance.constants import EndReason, Unit, bill_kinds, completed_statuses, service_slugs
-from performance.models import ClosingRollup, MoneyRollup, OpeningRollup, Rating, RollupState
+from performance.models import ClosingMonthRollup, ClosingRollup, MoneyRollup, OpeningRollup, Rating, RollupState
 from services.models import Application, Ending, Holiday, Service
 from services.workflow import get_workflow
 
@@ -276,18 +276,37 @@ def completed_in(*, kinds: list[str], period: Period) -> Q:
     return _in("closed_at", period) & _any({k: Q(kind=k, status__in=completed[k]) for k in kinds})
 
 
+def whole_months(period: Period) -> tuple[date, date]:
+    """The calendar months wholly inside ``period``, as [first day of the first, first day after the last);
+    empty (the two equal) when there is none."""
+    first = period.first if period.first.day == 1 else (period.first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = period.last + timedelta(days=1)
+    end = after if after.day == 1 else period.last.replace(day=1)
+    return (first, end) if first < end else (first, first)
+
+
 def closings(*, kinds: list[str], period: Period) -> dict[str, dict[tuple[str, int], int]]:
     """Per service, the applications closed in the period by (ending, working days to complete), read from
-    the closing rollup (``performance.rollups``): a few thousand rows a year, whatever the history."""
+    the closing rollups (``performance.rollups``): its whole months from the month rows, the days before and
+    after them from the day rows; a few hundred rows a year, whatever the history."""
     out: dict[str, dict[tuple[str, int], int]] = {kind: {} for kind in kinds}
-    rows = (
+    first_month, end_month = whole_months(period)
+    group = ("kind", "ending", "working_days")
+    days = (
         ClosingRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=period.last)
+        .exclude(day__gte=first_month, day__lt=end_month)
         .order_by()
-        .values_list("kind", "ending", "working_days")
+        .values_list(*group)
         .annotate(n=Sum("total"))
     )
-    for kind, ending, working_days, n in rows:
-        out[kind][(ending, working_days)] = n
+    months = (
+        ClosingMonthRollup.objects.filter(kind__in=kinds, month__gte=first_month, month__lt=end_month)
+        .order_by()
+        .values_list(*group)
+        .annotate(n=Sum("total"))
+    )
+    for kind, ending, working_days, n in days.union(months, all=True):
+        out[kind][(ending, working_days)] = out[kind].get((ending, working_days), 0) + n
     return out
 
 

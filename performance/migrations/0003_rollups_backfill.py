@@ -6,7 +6,7 @@ def backfill(apps, schema_editor):
     started and submitted are sealed by the first nightly rebuild; until then they are counted live."""
     from performance.rollups import rebuild
 
-    rebuild(apps=apps, openings=False, money=False)  # the money rollup is made by 0004
+    rebuild(apps=apps, openings=False)
 
 
 class Migration(migrations.Migration):
