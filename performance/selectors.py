@@ -328,20 +328,18 @@ def application_counts(
     for kind in kinds:
         out[kind]["completed"] = sum(n for (ending, _days), n in closed[kind].items() if ending == Ending.COMPLETED)
     through = _openings_through()
+    parts = []  # read in one round trip
     if through is not None and through >= period.first:
-        sealed = (
+        parts.append(
             OpeningRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=min(through, period.last))
             .order_by()
             .values("kind")
             .annotate(started=Sum("started"), submitted=Sum("submitted"), online=Sum("online"))
         )
-        for row in sealed:
-            for key in ("started", "submitted", "online"):
-                out[row["kind"]][key] += row[key]
     live_first = period.first if through is None else max(period.first, through + timedelta(days=1))
     if live_first <= period.last:
         live = Period(first=live_first, last=period.last)
-        rows = (
+        parts.append(
             Application.objects.filter(kind__in=kinds)
             .order_by()
             .filter(_in("created_at", live) | _in("submitted_at", live))
@@ -352,9 +350,9 @@ def application_counts(
                 online=Count("pk", filter=_in("created_at", live) & Q(online=True)),
             )
         )
-        for row in rows:
-            for key in ("started", "submitted", "online"):
-                out[row["kind"]][key] += row[key]
+    for row in parts[0].union(*parts[1:], all=True) if parts else []:
+        for key in ("started", "submitted", "online"):
+            out[row["kind"]][key] += row[key]
     return out
 
 

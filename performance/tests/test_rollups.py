@@ -74,12 +74,14 @@ def test_the_rebuild_finds_what_the_closings_counted(clerk):
     changes = rebuild(today=date(2026, 3, 20))
     assert changes["closings"] == changes["closing_months"] == {"added": 0, "changed": 0, "removed": 0}
     assert rollup_rows() == counted and month_rows() == months
-    assert rebuild(today=date(2026, 3, 20)) == {
+    unchanged = {
         "closings": {"added": 0, "changed": 0, "removed": 0},
         "closing_months": {"added": 0, "changed": 0, "removed": 0},
         "openings": {"added": 0, "changed": 0, "removed": 0},
-        "money": {"added": 0, "changed": 0, "removed": 0, "folded": 0},
     }
+    if connection.vendor == "postgresql":  # the money rollup's triggers
+        unchanged["money"] = {"added": 0, "changed": 0, "removed": 0, "folded": 0}
+    assert rebuild(today=date(2026, 3, 20)) == unchanged
 
 
 def test_the_figures_are_the_same_before_and_after_the_rebuild(clerk):
