@@ -285,28 +285,40 @@ def whole_months(period: Period) -> tuple[date, date]:
     return (first, end) if first < end else (first, first)
 
 
-def closings(*, kinds: list[str], period: Period) -> dict[str, dict[tuple[str, int], int]]:
+Closed = dict[str, dict[tuple[str, int], int]]
+
+
+def closings(*, kinds: list[str], period: Period) -> Closed:
     """Per service, the applications closed in the period by (ending, working days to complete), read from
     the closing rollups (``performance.rollups``): its whole months from the month rows, the days before and
     after them from the day rows; a few hundred rows a year, whatever the history."""
-    out: dict[str, dict[tuple[str, int], int]] = {kind: {} for kind in kinds}
-    first_month, end_month = whole_months(period)
+    return closings_of(kinds=kinds, periods=[period])[0]
+
+
+def closings_of(*, kinds: list[str], periods: list[Period]) -> list[Closed]:
+    """:func:`closings` of each of ``periods``, read in one round trip."""
     group = ("kind", "ending", "working_days")
-    days = (
-        ClosingRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=period.last)
-        .exclude(day__gte=first_month, day__lt=end_month)
-        .order_by()
-        .values_list(*group)
-        .annotate(n=Sum("total"))
-    )
-    months = (
-        ClosingMonthRollup.objects.filter(kind__in=kinds, month__gte=first_month, month__lt=end_month)
-        .order_by()
-        .values_list(*group)
-        .annotate(n=Sum("total"))
-    )
-    for kind, ending, working_days, n in days.union(months, all=True):
-        out[kind][(ending, working_days)] = out[kind].get((ending, working_days), 0) + n
+    parts = []
+    for window, period in enumerate(periods):
+        first_month, end_month = whole_months(period)
+        parts.append(
+            ClosingRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=period.last)
+            .exclude(day__gte=first_month, day__lt=end_month)
+            .order_by()
+            .values_list(*group)
+            .annotate(window=Value(window), n=Sum("total"))
+        )
+        if first_month < end_month:
+            parts.append(
+                ClosingMonthRollup.objects.filter(kind__in=kinds, month__gte=first_month, month__lt=end_month)
+                .order_by()
+                .values_list(*group)
+                .annotate(window=Value(window), n=Sum("total"))
+            )
+    out: list[Closed] = [{kind: {} for kind in kinds} for _period in periods]
+    for kind, ending, working_days, window, n in parts[0].union(*parts[1:], all=True):
+        counts = out[window][kind]
+        counts[(ending, working_days)] = counts.get((ending, working_days), 0) + n
     return out
 
 
@@ -314,9 +326,7 @@ def _openings_through() -> date | None:
     return RollupState.objects.filter(name="openings").values_list("through", flat=True).first()
 
 
-def application_counts(
-    *, kinds: list[str], period: Period, closed: dict[str, dict[tuple[str, int], int]] | None = None
-) -> dict[str, dict[str, int]]:
+def application_counts(*, kinds: list[str], period: Period, closed: Closed | None = None) -> dict[str, dict[str, int]]:
     """Per service: ``started`` (created in the period), ``submitted``, ``completed`` (:func:`completed_in`,
     as the workflow set the application's ending) and ``online`` (started by the applicant on the portal
     themselves: the digital take-up). ``closed``: :func:`closings` of the same window, when already read.
@@ -324,41 +334,54 @@ def application_counts(
     Days up to the opening rollup's last sealed day are read from it, the days after (today, and yesterday
     until the nightly rebuild) from the applications."""
     closed = closings(kinds=kinds, period=period) if closed is None else closed
-    out = {kind: dict.fromkeys(("started", "submitted", "completed", "online"), 0) for kind in kinds}
-    for kind in kinds:
-        out[kind]["completed"] = sum(n for (ending, _days), n in closed[kind].items() if ending == Ending.COMPLETED)
-    through = _openings_through()
-    parts = []  # read in one round trip
-    if through is not None and through >= period.first:
-        parts.append(
-            OpeningRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=min(through, period.last))
-            .order_by()
-            .values("kind")
-            .annotate(started=Sum("started"), submitted=Sum("submitted"), online=Sum("online"))
-        )
-    live_first = period.first if through is None else max(period.first, through + timedelta(days=1))
-    if live_first <= period.last:
-        live = Period(first=live_first, last=period.last)
-        parts.append(
-            Application.objects.filter(kind__in=kinds)
-            .order_by()
-            .filter(_in("created_at", live) | _in("submitted_at", live))
-            .values("kind")
-            .annotate(
-                started=Count("pk", filter=_in("created_at", live)),
-                submitted=Count("pk", filter=_in("submitted_at", live)),
-                online=Count("pk", filter=_in("created_at", live) & Q(online=True)),
+    return application_counts_of(kinds=kinds, periods=[period], closed=[closed])[0]
+
+
+def application_counts_of(*, kinds: list[str], periods: list[Period], closed: list[Closed]) -> list[dict]:
+    """:func:`application_counts` of each of ``periods`` (``closed``: their closings), the sealed days and the
+    live ones of every period read in one round trip."""
+    out = []
+    for period_closed in closed:
+        counts = {kind: dict.fromkeys(("started", "submitted", "completed", "online"), 0) for kind in kinds}
+        for kind in kinds:
+            counts[kind]["completed"] = sum(
+                n for (ending, _days), n in period_closed[kind].items() if ending == Ending.COMPLETED
             )
-        )
+        out.append(counts)
+    through = _openings_through()
+    parts = []
+    for window, period in enumerate(periods):
+        if through is not None and through >= period.first:
+            parts.append(
+                OpeningRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=min(through, period.last))
+                .order_by()
+                .values("kind")
+                .annotate(
+                    window=Value(window), started=Sum("started"), submitted=Sum("submitted"), online=Sum("online")
+                )
+            )
+        live_first = period.first if through is None else max(period.first, through + timedelta(days=1))
+        if live_first <= period.last:
+            live = Period(first=live_first, last=period.last)
+            parts.append(
+                Application.objects.filter(kind__in=kinds)
+                .order_by()
+                .filter(_in("created_at", live) | _in("submitted_at", live))
+                .values("kind")
+                .annotate(
+                    window=Value(window),
+                    started=Count("pk", filter=_in("created_at", live)),
+                    submitted=Count("pk", filter=_in("submitted_at", live)),
+                    online=Count("pk", filter=_in("created_at", live) & Q(online=True)),
+                )
+            )
     for row in parts[0].union(*parts[1:], all=True) if parts else []:
         for key in ("started", "submitted", "online"):
-            out[row["kind"]][key] += row[key]
+            out[row["window"]][row["kind"]][key] += row[key]
     return out
 
 
-def endings(
-    *, kinds: list[str], period: Period, closed: dict[str, dict[tuple[str, int], int]] | None = None
-) -> dict[str, dict[str, int]]:
+def endings(*, kinds: list[str], period: Period, closed: Closed | None = None) -> dict[str, dict[str, int]]:
     """Per service and :class:`EndReason`: applications closed in the period without the service (refused,
     or cancelled by the deadline, by staff or by the applicant), as the workflow set their ending when they
     closed (a refusal status, else who made the closing move: the deadline sweep is the system)."""
@@ -396,7 +419,7 @@ def completion_times(
     kinds: list[str],
     period: Period,
     standards: dict[str, tuple[int | None, str]],
-    closed: dict[str, dict[tuple[str, int], int]] | None = None,
+    closed: Closed | None = None,
 ) -> dict[str, tuple[float | None, float | None, int]]:
     """Per service, over the applications :func:`completed_in` the period: the median and 90th percentile of
     the time from submission to completion in the unit of its card's standard (``standards``: kind ->
@@ -441,45 +464,72 @@ def _completion_minutes(*, kinds, period, standards) -> dict[str, tuple[float | 
 
 def satisfaction(*, kinds: list[str], period: Period) -> dict[str, tuple[int, float | None]]:
     """Per service: the ratings given in the period and their average (1 to 5)."""
-    out: dict[str, tuple[int, float | None]] = dict.fromkeys(kinds, (0, None))
+    return satisfaction_of(kinds=kinds, periods=[period])[0]
+
+
+def satisfaction_of(*, kinds: list[str], periods: list[Period]) -> list[dict[str, tuple[int, float | None]]]:
+    """:func:`satisfaction` of each of ``periods``, in one query (an aggregate per period)."""
+    out: list[dict[str, tuple[int, float | None]]] = [dict.fromkeys(kinds, (0, None)) for _period in periods]
+    per_period = {}
+    for window, period in enumerate(periods):
+        given = Q(created_at__gte=period.start, created_at__lt=period.end)
+        per_period[f"n{window}"] = Count("pk", filter=given)
+        per_period[f"avg{window}"] = Avg("score", filter=given)
     rows = (
-        Rating.objects.filter(kind__in=kinds, created_at__gte=period.start, created_at__lt=period.end)
+        Rating.objects.filter(
+            kind__in=kinds,
+            created_at__gte=min(p.start for p in periods),
+            created_at__lt=max(p.end for p in periods),
+        )
         .order_by()
         .values("kind")
-        .annotate(n=Count("pk"), avg=Avg("score"))
+        .annotate(**per_period)
     )
     for row in rows:
-        out[row["kind"]] = (row["n"], row["avg"])
+        for window in range(len(periods)):
+            if row[f"n{window}"]:
+                out[window][row["kind"]] = (row[f"n{window}"], row[f"avg{window}"])
     return out
 
 
 def figures_for(*, kinds: list[str], period: Period, services: dict[str, Service | None]) -> list[ServiceFigures]:
     """Everything the dashboard and the public page show per service over ``period``: a few grouped queries
     for all ``kinds`` together, on the rollups (``performance.rollups``), not one set per service."""
+    return figures_of(kinds=kinds, periods=[period], services=services)[0]
+
+
+def figures_of(
+    *, kinds: list[str], periods: list[Period], services: dict[str, Service | None]
+) -> list[list[ServiceFigures]]:
+    """:func:`figures_for` of each of ``periods`` (the public page's two windows), with one round trip per
+    kind of figure for all of them."""
     standards = {kind: standard_for(services.get(kind)) for kind in kinds}
-    closed = closings(kinds=kinds, period=period)
-    counts = application_counts(kinds=kinds, period=period, closed=closed)
-    ended = endings(kinds=kinds, period=period, closed=closed)
-    times = completion_times(kinds=kinds, period=period, standards=standards, closed=closed)
-    rated = satisfaction(kinds=kinds, period=period)
+    closed = closings_of(kinds=kinds, periods=periods)
+    counts = application_counts_of(kinds=kinds, periods=periods, closed=closed)
+    rated = satisfaction_of(kinds=kinds, periods=periods)
     out = []
-    for kind in kinds:
-        median, p90, within = times[kind]
-        out.append(
-            ServiceFigures(
-                kind=kind,
-                service=services.get(kind),
-                standard=standards[kind][0],
-                unit=standards[kind][1],
-                **counts[kind],
-                ended=ended[kind],
-                median=median,
-                p90=p90,
-                within_standard=within,
-                rated=rated[kind][0],
-                satisfaction=rated[kind][1],
+    for window, period in enumerate(periods):
+        ended = endings(kinds=kinds, period=period, closed=closed[window])
+        times = completion_times(kinds=kinds, period=period, standards=standards, closed=closed[window])
+        figures = []
+        for kind in kinds:
+            median, p90, within = times[kind]
+            figures.append(
+                ServiceFigures(
+                    kind=kind,
+                    service=services.get(kind),
+                    standard=standards[kind][0],
+                    unit=standards[kind][1],
+                    **counts[window][kind],
+                    ended=ended[kind],
+                    median=median,
+                    p90=p90,
+                    within_standard=within,
+                    rated=rated[window][kind][0],
+                    satisfaction=rated[window][kind][1],
+                )
             )
-        )
+        out.append(figures)
     return out
 
 

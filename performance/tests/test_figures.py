@@ -10,7 +10,16 @@ from payments.constants import PaymentState
 from payments.models import Payment
 from performance.constants import EndReason
 from performance.models import Rating
-from performance.selectors import Period, money_per_day, queued_payments, service_figures, waiting_work
+from performance.selectors import (
+    Period,
+    figures_for,
+    figures_of,
+    money_per_day,
+    queued_payments,
+    service_figures,
+    services_by_kind,
+    waiting_work,
+)
 from performance.tests.factories import at, make_application, make_bill
 from services.models import Application, Holiday
 from services.workdays import working_days_between
@@ -114,6 +123,23 @@ def test_figures_for_a_known_set_of_applications(known):
     assert figures.share_within_standard == pytest.approx(4 / 6)
     assert figures.satisfaction == pytest.approx(4.5) and figures.rated == 2
     assert figures.online == 10 and figures.digital_take_up == pytest.approx(10 / 11)
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("sealed", [False, True])
+def test_windows_read_together_are_each_window_read_alone(known, sealed, django_assert_num_queries):
+    from performance.rollups import rebuild
+
+    if sealed:
+        rebuild()  # days up to yesterday from the opening rollup, today live
+    services = services_by_kind()
+    kinds = ["licensing", "contractors"]
+    periods = [PERIOD, Period(first=date(2026, 2, 1), last=date(2026, 3, 15)), Period.last_days(30)]
+    alone = [figures_for(kinds=kinds, period=period, services=services) for period in periods]
+    with django_assert_num_queries(4):  # closings, the opening rollup's state, started/submitted, ratings
+        together = figures_of(kinds=kinds, periods=periods, services=services)
+    assert together == alone
+    assert together[1][0].completed == 6 and together[1][0].rated == 2
 
 
 @time_machine.travel(NOW, tick=False)
