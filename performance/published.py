@@ -66,7 +66,7 @@ def compute(*, services=None) -> Published:
     kinds, services = service_kinds(), services_by_kind() if services is None else services
     periods = [Period.last_days(days) for _key, days in WINDOWS]
     windows = []
-    # Both windows in one pass: one round trip per kind of figure for the two.
+    # Both windows in one pass: they share the queries they can (selectors.figures_of).
     for (key, _days), period, figures in zip(
         WINDOWS, periods, figures_of(kinds=kinds, periods=periods, services=services), strict=True
     ):
