@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, Mod, TruncDate
+from django.db.models.functions import Least, Mod, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -567,25 +567,28 @@ def waiting_work(*, kinds: list[str] | None = None) -> list[Waiting]:
     # One row per (service, status): its size, counted on the index of open applications, and the one waiting
     # longest: one step down that index per group (services' "application_open" is in this order). A window
     # over every open application sorted them all (issue 20); the ORM would group by the per-group subquery,
-    # running it for every open application, hence SQL (the same on PostgreSQL and SQLite).
+    # running it for every open application, hence SQL (the same on PostgreSQL and SQLite), read as
+    # applications so that their times are converted as the ORM converts them.
     table = connection.ops.quote_name(Application._meta.db_table)
     sql = (
-        f"SELECT g.kind, g.status, g.n, (SELECT a.id FROM {table} a"  # noqa: S608 - the table name is the model's
-        " WHERE a.closed_at IS NULL AND a.kind = g.kind AND a.status = g.status"
-        " ORDER BY COALESCE(a.submitted_at, a.created_at), a.id LIMIT 1)"
-        f" FROM (SELECT kind, status, COUNT(*) AS n FROM {table} WHERE closed_at IS NULL"
+        f"SELECT a.id, a.kind, a.status, a.reference, a.submitted_at, a.created_at, g.n FROM"  # noqa: S608 - the model's table
+        f" (SELECT kind, status, COUNT(*) AS n FROM {table} WHERE closed_at IS NULL"
         f" AND kind IN ({', '.join(['%s'] * len(kinds))}) GROUP BY kind, status) g"
+        f" JOIN {table} a ON a.id = (SELECT o.id FROM {table} o"
+        " WHERE o.closed_at IS NULL AND o.kind = g.kind AND o.status = g.status"
+        " ORDER BY COALESCE(o.submitted_at, o.created_at), o.id LIMIT 1)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(kinds))
-        groups = cursor.fetchall()
-    oldest = {
-        row["pk"]: row
-        for row in Application.objects.filter(pk__in=[pk for *_group, pk in groups])
-        .order_by()
-        .values("pk", "reference", since=Coalesce("submitted_at", "created_at"))
-    }
-    rows = [{"kind": kind, "status": status, "n": n, "oldest_pk": pk, **oldest[pk]} for kind, status, n, pk in groups]
+    rows = [
+        {
+            "kind": oldest.kind,
+            "status": oldest.status,
+            "n": oldest.n,
+            "oldest_pk": oldest.pk,
+            "reference": oldest.reference,
+            "since": oldest.submitted_at or oldest.created_at,
+        }
+        for oldest in Application.objects.raw(sql, list(kinds))
+    ]
     rows = sorted(rows, key=lambda r: (r["kind"], r["since"]))
     out = []
     for row in rows:  # one row per (service, status): a handful
