@@ -17,21 +17,22 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, services=None, **kwargs):
+        """``services``: :func:`services_by_kind`, when the caller has read it already."""
         super().__init__(*args, **kwargs)
-        services = services_by_kind()
+        services = services_by_kind() if services is None else services
         self.fields["service"].choices = [("", _("All services"))] + [
             (kind, service.tr("name") if service else kind) for kind, service in services.items()
         ]
 
     @classmethod
-    def from_query(cls, query):
+    def from_query(cls, query, *, services=None):
         """Bound to the query string, with the public page's first window (the last 30 days) when it gives no dates."""
         data = query.copy()
         default = Period.last_days(MONTH_DAYS)
         data.setdefault("start", default.first.isoformat())
         data.setdefault("end", default.last.isoformat())
-        return cls(data)
+        return cls(data, services=services)
 
     def clean(self):
         cleaned = super().clean()

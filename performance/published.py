@@ -24,7 +24,7 @@ from performance.constants import (
     PUBLIC_CACHE_VERSION_KEY,
     YEAR_DAYS,
 )
-from performance.selectors import Period, ServiceFigures, figures_for, service_kinds, services_by_kind
+from performance.selectors import Period, ServiceFigures, figures_of, service_kinds, services_by_kind
 
 WINDOWS = (("month", MONTH_DAYS), ("year", YEAR_DAYS))
 
@@ -61,19 +61,20 @@ def published_stale(**_signal) -> None:
     cache.set(PUBLIC_CACHE_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def compute() -> Published:
-    kinds, services = service_kinds(), services_by_kind()
+def compute(*, services=None) -> Published:
+    """``services``: :func:`services_by_kind`, when the caller has read it already."""
+    kinds, services = service_kinds(), services_by_kind() if services is None else services
+    periods = [Period.last_days(days) for _key, days in WINDOWS]
     windows = []
-    for key, days in WINDOWS:
-        period = Period.last_days(days)
+    # Both windows in one pass: they share the queries they can (selectors.figures_of).
+    for (key, _days), period, figures in zip(
+        WINDOWS, periods, figures_of(kinds=kinds, periods=periods, services=services), strict=True
+    ):
         # The card (a model instance) is not cached: the view puts each back from services_by_kind().
-        figures = [
-            dataclasses.replace(f, service=None) for f in figures_for(kinds=kinds, period=period, services=services)
-        ]
-        windows.append(Window(key=key, period=period, figures=figures))
+        windows.append(Window(key=key, period=period, figures=[dataclasses.replace(f, service=None) for f in figures]))
     return Published(windows=windows, computed_at=timezone.now())
 
 
-def published_figures() -> Published:
+def published_figures(*, services=None) -> Published:
     """The published figures (no personal data: counts, rates, medians), from the shared cache when fresh."""
-    return cache.get_or_set(cache_key(), compute, PUBLIC_CACHE_SECONDS)
+    return cache.get_or_set(cache_key(), lambda: compute(services=services), PUBLIC_CACHE_SECONDS)

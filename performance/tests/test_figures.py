@@ -10,9 +10,18 @@ from payments.constants import PaymentState
 from payments.models import Payment
 from performance.constants import EndReason
 from performance.models import Rating
-from performance.selectors import Period, money_per_day, queued_payments, service_figures, waiting_work
+from performance.selectors import (
+    Period,
+    figures_for,
+    figures_of,
+    money_per_day,
+    queued_payments,
+    service_figures,
+    services_by_kind,
+    waiting_work,
+)
 from performance.tests.factories import at, make_application, make_bill
-from services.models import Holiday
+from services.models import Application, Holiday
 from services.workdays import working_days_between
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +126,24 @@ def test_figures_for_a_known_set_of_applications(known):
 
 
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("sealed", [False, True])
+def test_windows_read_together_are_each_window_read_alone(known, sealed, django_assert_num_queries):
+    from performance.rollups import rebuild
+
+    if sealed:
+        rebuild()  # days up to yesterday from the opening rollup, today live
+    services = services_by_kind()
+    kinds = ["licensing", "contractors"]
+    periods = [PERIOD, Period(first=date(2026, 2, 1), last=date(2026, 3, 15)), Period.last_days(30)]
+    alone = [figures_for(kinds=kinds, period=period, services=services) for period in periods]
+    # The closings of each window, the opening rollup's state, started/submitted of all, ratings of all.
+    with django_assert_num_queries(len(periods) + 3):
+        together = figures_of(kinds=kinds, periods=periods, services=services)
+    assert together == alone
+    assert together[1][0].completed == 6 and together[1][0].rated == 2
+
+
+@time_machine.travel(NOW, tick=False)
 def test_a_period_with_nothing_in_it_has_no_median(known):
     figures = service_figures(kind="licensing", period=Period(first=date(2025, 6, 1), last=date(2025, 6, 30)))
     assert figures.completed == 0 and figures.median is None and figures.p90 is None
@@ -132,6 +159,29 @@ def test_waiting_work_per_step_with_the_oldest(known):
     assert payment.oldest_at == at("2026-03-02 08:00")
     assert payment.oldest_age_days == 13
     assert payment.oldest_url.startswith("/admin/services/application/")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_oldest_waiting_is_by_submission_else_creation_then_by_number(db, user):
+    def waiting(status, created, submitted=None):
+        application = make_application(applicant=user, status=status, created=at(created))
+        # A draft has no submission: it waits since its creation.
+        Application.objects.filter(pk=application.pk).update(submitted_at=submitted and at(submitted))
+        return Application.objects.get(pk=application.pk)
+
+    waiting("awaiting_payment", "2026-03-05 09:00", "2026-03-06 09:00")
+    draft = waiting("awaiting_payment", "2026-03-04 09:00")
+    first = waiting("external_approvals", "2026-03-01 09:00", "2026-03-03 09:00")
+    waiting("external_approvals", "2026-03-02 09:00", "2026-03-03 09:00")  # as old: the lower number first
+    closed = make_application(
+        applicant=user, status="issued", created=at("2026-02-01 09:00"), closed=at("2026-03-10 09:00")
+    )
+    rows = {w.status: w for w in waiting_work(kinds=["licensing"])}
+    assert (rows["awaiting_payment"].count, rows["awaiting_payment"].oldest_reference) == (2, draft.reference)
+    assert rows["awaiting_payment"].oldest_at == at("2026-03-04 09:00")
+    assert (rows["external_approvals"].count, rows["external_approvals"].oldest_reference) == (2, first.reference)
+    assert rows["external_approvals"].oldest_url.endswith(f"/{first.pk}/change/")
+    assert closed.reference not in {w.oldest_reference for w in rows.values()}
 
 
 @time_machine.travel(NOW, tick=False)

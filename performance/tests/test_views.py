@@ -171,3 +171,26 @@ def test_period_defaults_to_the_last_30_days():
         form = PeriodForm.from_query({})
         assert form.is_valid(), form.errors
         assert form.period.first == date(2026, 2, 14) and form.period.last == date(2026, 3, 15)
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_table_rows_are_built_as_the_template_rendered_each_cell(language, settings):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from performance.views import Table
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    rows = [["<b>خدمة</b>", 12345, None, "12.500", 2.5], ["2026-03-01", 0, "–", "a & b", None]]
+    cell = Template('{{ cell|default_if_none:"–" }}')
+    with translation.override(language):
+        expected = "".join(
+            f'<tr><th scope="row">{cell.render(Context({"cell": row[0]}))}</th>'
+            + "".join(f'<td class="num">{cell.render(Context({"cell": c}))}</td>' for c in row[1:])
+            + "</tr>"
+            for row in rows
+        )
+        table = Table("t", "T", ["a"] * 5, rows, total=["Total", 1, "2", "3", 4])
+        assert table.body == expected
+        assert "&lt;b&gt;" in table.body and "a &amp; b" in table.body
+        assert table.foot.startswith('<tr class="fw-bold"><th scope="row">Total</th>')

@@ -10,6 +10,7 @@ stale instance.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -106,9 +107,13 @@ class Application(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="application_applicant_created"),
             # Counts of today's submissions (performance figures not yet rolled up).
             models.Index(fields=["submitted_at"], name="application_submitted"),
-            # Work waiting: open applications per service and step, oldest first.
+            # Work waiting (performance.selectors.waiting_work): open applications per service and step, counted
+            # on this index, and the one waiting longest (by submission, else creation) its first entry.
             models.Index(
-                fields=["kind", "status", "submitted_at"],
+                "kind",
+                "status",
+                Coalesce("submitted_at", "created_at"),
+                "id",
                 name="application_open",
                 condition=models.Q(closed_at__isnull=True),
             ),
