@@ -72,6 +72,16 @@ def phone_context(browser, **options):
     return context
 
 
+def menu_open(page) -> None:
+    """Open the collapsed main menu of a phone-sized page. Bootstrap's script is deferred: a click before
+    it has run opens nothing (seen on a loaded machine), so wait for it, then for the menu to be shown."""
+    page.wait_for_function("() => window.bootstrap !== undefined")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#mainnav.show").wait_for()
+
+
 def page_overflow(page) -> str:
     """Why the current page is wider than a phone's screen, or "" (only checked at phone width)."""
     viewport = page.viewport_size or {}

@@ -12,7 +12,7 @@ from accounts.establishments import organisation_verify
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.tests.factories import UserFactory
 from accounts.tests.helpers import sms_code
-from portal.testing import assert_accessible, phone_context, screenshot
+from portal.testing import assert_accessible, menu_open, phone_context, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Zarqa-river-2024"
@@ -32,10 +32,9 @@ def _sign_in(page, login: str, password: str) -> None:
 
 def _log_out(page) -> None:
     # The account menu sits in the collapsed navbar on a phone.
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    menu_open(page)
     page.click("#account-menu")
+    page.locator("#account-menu[aria-expanded=true]").wait_for()
     logout_url = reverse("account_logout")
     page.locator(f"form[action='{logout_url}'] button").click()
     page.wait_for_load_state()

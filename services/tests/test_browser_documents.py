@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from notifications.outbox import notify
-from portal.testing import ARTIFACTS, assert_accessible, screenshot
+from portal.testing import ARTIFACTS, assert_accessible, menu_open, screenshot
 from services.documents import code_display, code_new, document_issue
 from services.tests.factories_applications import DemoApplicationFactory
 from services.tests.test_browser_applications import _sign_in
@@ -44,7 +44,7 @@ def test_the_inbox_lists_my_messages_in_arabic_on_a_phone(page, user, other_user
     notify(text="رسالة لشخص آخر", recipient=other_user, dedupe_key="b:3")
     _sign_in(page, user)
     page.goto(page.live_server_url + "/")
-    page.locator(".navbar-toggler").click()
+    menu_open(page)
     page.get_by_role("link", name="رسائلي").click()
     page.wait_for_url("**/my/messages/")
     assert page.locator("html").get_attribute("dir") == "rtl"
