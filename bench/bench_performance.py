@@ -25,6 +25,8 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from bench.common import settle_database
+
 TITLE = "Service performance: dashboard and public page over 100,000 applications"
 
 KINDS = {
@@ -330,9 +332,7 @@ def _seed(*, n: int, first: int = 0, older: float = 0.0) -> dict:
     span = 395.0 * n / first if first else 395.0  # older ones at the rate of the first load
     seed = _seed_sql if connection.vendor == "postgresql" else _seed_python
     seed(n=n, first=first, older=older, span=span, applicant=applicant, staff=staff, services=services)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would have after such a load
+    settle_database()  # vacuumed and analysed, as autovacuum would have done after such a load
     start_30 = today - timedelta(days=29)
     return {
         "staff": staff,

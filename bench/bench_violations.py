@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bench.common import settle_database
+
 TITLE = "Traffic violations: inquiry and statement over a big table, statement PDF"
 
 AMMAN = ZoneInfo("Asia/Amman")
@@ -165,11 +167,7 @@ def _seed(ctx) -> dict:
         for vehicle in fresh:
             special.extend(_violation_row(rng, next(number), vehicle.pk, None, now) for _ in range(STATEMENT_SIZE))
         _insert(Violation, VIOLATION_COLUMNS, special)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"ANALYZE {Violation._meta.db_table}, {Vehicle._meta.db_table}, {DrivingLicence._meta.db_table}"
-            )
+    settle_database(Violation._meta.db_table, Vehicle._meta.db_table, DrivingLicence._meta.db_table)
     seconds = time.perf_counter() - started
     total = Violation.objects.count()
     ctx.record(
