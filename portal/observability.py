@@ -180,7 +180,24 @@ def sentry_before_send(event, hint=None):
             }
         request.pop("env", None)
     event.pop("user", None)
+    breadcrumbs = event.get("breadcrumbs")
+    values = breadcrumbs.get("values") if isinstance(breadcrumbs, dict) else None
+    if isinstance(values, list):
+        breadcrumbs["values"] = [sentry_before_breadcrumb(c) if isinstance(c, dict) else c for c in values]
     return {key: value if key in _EVENT_KEYS_KEPT else _scrub(value) for key, value in event.items()}
+
+
+# Breadcrumbs that name a cache or Redis key: the key can be a credential (a session's key is part of its
+# cache key with cached_db sessions) or name a person; the command is kept, the key is not.
+_KEYED_BREADCRUMBS = {"redis", "cache"}
+
+
+def sentry_before_breadcrumb(crumb, hint=None):
+    if crumb.get("category") in _KEYED_BREADCRUMBS or crumb.get("type") in _KEYED_BREADCRUMBS:
+        command = str(crumb.get("message") or "").split(" ", 1)[0]
+        crumb["message"] = f"{command} {REDACTED}".strip()
+        crumb.pop("data", None)
+    return crumb
 
 
 def sentry_init(*, dsn: str, environment: str = "", release: str = "", traces_sample_rate: float = 0.0) -> None:
@@ -197,6 +214,7 @@ def sentry_init(*, dsn: str, environment: str = "", release: str = "", traces_sa
         max_request_body_size="never",
         before_send=sentry_before_send,
         before_send_transaction=sentry_before_send,
+        before_breadcrumb=sentry_before_breadcrumb,
         environment=environment or None,
         release=release or None,
         traces_sample_rate=traces_sample_rate,

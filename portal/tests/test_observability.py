@@ -218,3 +218,20 @@ def test_an_error_in_a_view_reaches_sentry_without_personal_data(sentry, setting
     events = [json.loads(line) for envelope in sentry.envelopes for line in envelope.splitlines()[2:3]]
     event = next(event for event in events if "exception" in event)
     assert event["environment"] == "test" and event["release"] == "portal@test"
+
+
+def test_a_cache_or_redis_breadcrumb_keeps_its_command_but_not_its_key():
+    """With sessions read from the cache, a Redis breadcrumb named the session's key (a credential): found by
+    the Sentry test above when run against Redis. The command stays, the key and its data go."""
+    from portal.observability import sentry_before_breadcrumb
+
+    crumb = {
+        "category": "redis",
+        "type": "redis",
+        "message": "GET 'ci:1:django.contrib.sessions.cached_dbsession-key-abc'",
+        "data": {"redis.key": "ci:1:django.contrib.sessions.cached_dbsession-key-abc"},
+    }
+    kept = sentry_before_breadcrumb(crumb)
+    assert kept["message"] == "GET ***" and "data" not in kept
+    query = {"category": "query", "message": "SELECT 1"}
+    assert sentry_before_breadcrumb(dict(query)) == query
