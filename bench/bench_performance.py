@@ -420,6 +420,7 @@ def run(ctx) -> None:
         note=f"{seeded['events']:,} events, last 395 days, in {clock.perf_counter() - started:.1f} s; {seeded['by_ending']}",
     )
     _rebuild(ctx, f"{small:,}")
+    settle_database()  # the rollups just written too
     client = ctx.client()
     client.force_login(seeded["staff"])
     # The staff second factor (portal.mfa) would send this session to the code page; a session verified by
@@ -439,6 +440,7 @@ def run(ctx) -> None:
             ),
         )
         _rebuild(ctx, f"{large:,}")
+        settle_database()
         at_large = _measure_all(ctx, client, grown, f"{large:,}")
     finally:
         mfa_off.disable()

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bench.common import settle_database
+from bench.common import TRIVIAL_PATH, median_time, settle_database
 
 TITLE = "Traffic violations: inquiry and statement over a big table, statement PDF"
 
@@ -272,7 +272,21 @@ def run(ctx) -> None:
         note=f"p50 {_ms(p50_vehicle)} vs {_ms(p50_layout)}; aim ≤ 2×",
     )
     ctx.target("violations: vehicle inquiry end to end / base-layout page (p50)", p50_vehicle / p50_layout, 2)
-    ctx.target("violations: base-layout page (signed in) / bare view", layout / ctx.baseline(), 8)
+    # The bare view measured again here, beside the layout page, rather than the run's first baseline: by now
+    # the process holds the earlier benchmarks' data (every request pays a larger heap's collections) and the
+    # database has just taken a million rows; measured minutes apart, the same ratio moved from 4.7× to 11.4×.
+    anonymous = ctx.client()
+    bares, layouts = [], []
+    for _ in range(3):  # interleaved, so that both see the same moment of the machine
+        bares.append(median_time(lambda: anonymous.get(TRIVIAL_PATH), number=50))
+        layouts.append(median_time(base_layout, number=20))
+    bare, beside = statistics.median(bares), statistics.median(layouts)
+    ctx.record(
+        "violations: bare view measured beside the layout page",
+        f"{bare * 1e6:,.0f} µs/op",
+        note=f"layout page {_ms(beside)} in the same minute; the run's first baseline {ctx.baseline() * 1e6:,.0f} µs",
+    )
+    ctx.target("violations: base-layout page (signed in) / bare view", beside / bare, 8, note="measured side by side")
 
     # The statement's own address (reloading the answer, coming back to it): the page without the inquiry.
     def statement_only():
