@@ -52,34 +52,27 @@ def _month_names(language: str) -> tuple[str, ...]:
     return ("", *(str(MONTHS[m]) for m in range(1, 13)))
 
 
-def datetime_writer():
-    """:func:`datetime_text` for many values in the active language (a table's column): the language and
-    its format looked up once."""
-    language = get_language() or "ar"
-    pieces = _compiled(language, "DATETIME_FORMAT")
-    if pieces is None:
-        return datetime_text
-    months = _month_names(language)
-    zone = timezone.get_current_timezone()
-
-    def write(value: datetime | None) -> str:
-        if value is None:
-            return ""
-        value = value.astimezone(zone) if timezone.is_aware(value) else value
-        return "".join(months[value.month] if p == "F" else p if isinstance(p, str) else p(value) for p in pieces)
-
-    return write
-
-
-def _format(value: date | datetime, format_name: str) -> str:
+def _writer(format_name: str):
+    """A function writing a date or date-time in ``format_name`` of the active language (looked up once)."""
     language = get_language() or "ar"
     pieces = _compiled(language, format_name)
     if pieces is None:
-        return formats.date_format(value, format_name)
+        return lambda value: formats.date_format(value, format_name)
     months = _month_names(language)
-    return "".join(
+    return lambda value: "".join(
         months[value.month] if piece == "F" else piece if isinstance(piece, str) else piece(value) for piece in pieces
     )
+
+
+def datetime_writer():
+    """:func:`datetime_text` for many values in the active language (a table's column): the language and
+    its format looked up once."""
+    write = _writer("DATETIME_FORMAT")
+    return lambda value: "" if value is None else write(local(value))
+
+
+def _format(value: date | datetime, format_name: str) -> str:
+    return _writer(format_name)(value)
 
 
 def local(value: datetime) -> datetime:

@@ -490,8 +490,8 @@ def test_internal_error_is_303_and_keeps_nothing(efawateercom, owner, monkeypatc
 
 @pytest.mark.parametrize("result", [None, Result.SUCCESS, Result.INVALID_SIGNATURE])
 def test_a_message_header_and_footer_are_the_bytes_elementtree_wrote(result):
-    """build_message writes the header and footer as text (issue 20): byte for byte what ElementTree
-    wrote before, escaping included, so that no partner parser sees a difference."""
+    """build_message writes the whole message with the portal's own plain writer (issue 20): byte for byte
+    what ElementTree wrote before, escaping included, so that no partner parser sees a difference."""
     import xml.etree.ElementTree as ET
     from datetime import datetime
     from zoneinfo import ZoneInfo
