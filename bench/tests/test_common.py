@@ -89,3 +89,25 @@ def test_settle_database_vacuums_and_analyses_the_loaded_tables():
         # a table never analysed counts -1 rows.
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
         assert cursor.fetchone() == (1,)
+
+
+def test_the_bench_counts_rate_limits_as_production_does(settings, rf):
+    """No target is met by skipping a rate limit: the bench's settings keep them on, rates only raised."""
+    from django.contrib.auth.models import AnonymousUser
+    from django_ratelimit import ALL
+
+    from bench import settings as bench_settings
+    from core.ratelimit import limited
+
+    assert getattr(bench_settings, "RATELIMIT_ENABLE", True) is True
+    settings.RATELIMIT_ENABLE = True
+    rate = bench_settings.VIOLATIONS_RATE_USER
+    assert rate == bench_settings.VIOLATIONS_RATE_IP == bench_settings.VIOLATIONS_RATE_SUBJECT
+    request = rf.post("/violations/inquiry/vehicle/")
+    request.user = AnonymousUser()
+    from django_ratelimit.core import get_usage
+
+    for _ in range(3):
+        assert not limited(request, group="bench:counted", key="ip", rates=rate)
+    usage = get_usage(request, group="bench:counted", key="ip", rate=rate, method=ALL, increment=False)
+    assert usage["count"] == 3  # every request counted, none refused
