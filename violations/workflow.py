@@ -87,6 +87,9 @@ def licence_inquire(
 # --- the statement (كشف المخالفات) ----------------------------------------------------------
 
 
+_VIOLATION_VALUES = tuple(f.attname for f in Violation._meta.concrete_fields)
+
+
 @dataclass
 class Statement:
     title: str
@@ -142,10 +145,22 @@ class Statement:
     @cached_property
     def page_key(self) -> str:
         """A digest of everything the statement page shows, in the active language: its rendered tables
-        are kept under this key ({% cache %}), so a statement is laid out once per state and language and
-        any change (a violation paid, cancelled or added, a new e-payment number) is a new key."""
-        shown = (get_language(), self.title, self.bills.all, self.unpaid_cells, self.paid_cells)
-        return hashlib.sha256(repr(shown).encode()).hexdigest()
+        are kept under this key, so a statement is laid out once per state and language and any change (a
+        violation paid, cancelled or added, a new e-payment number) is a new key.
+
+        Made of what the rows are made from, not of the rows: every stored value of every violation
+        shown (whatever a row reads, now or later), its vehicle's plate and its e-payment number. Building
+        the rows' texts only to digest them cost more than the rest of a statement shown again (issue 20)."""
+        numbers = self.bills.per_violation
+        shown = [
+            (
+                *(getattr(v, name) for name in _VIOLATION_VALUES),
+                v.vehicle.plate if v.vehicle_id else None,
+                numbers.get(v.pk),
+            )
+            for v in self.violations
+        ]
+        return hashlib.sha256(repr((get_language(), self.title, self.bills.all, shown)).encode()).hexdigest()
 
     @property
     def paid_billing_numbers(self) -> list[str]:

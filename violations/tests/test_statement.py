@@ -193,6 +193,17 @@ def test_the_laid_out_statement_is_reused_only_while_what_it_shows_is_unchanged(
     assert "Paid violations" in english and 'data-label="Violation number"' in english
 
 
+def test_a_statement_shown_again_shows_any_value_changed_since_even_without_a_new_status(logged_in, vehicle, three):
+    """The laid-out tables are keyed by every stored value of the violations they show: a correction
+    by the partner's feed (a place, an offence's wording) is shown at once, though nothing was paid."""
+    first = _open_statement(logged_in, vehicle).content.decode()
+    assert "Corrected place" not in first
+    Violation.objects.filter(pk=three[1].pk).update(location="Corrected place")  # no save(), no updated_at
+    assert "Corrected place" in _open_statement(logged_in, vehicle).content.decode()
+    Vehicle.objects.filter(pk=vehicle.pk).update(plate_number="79211")
+    assert "79211" in _open_statement(logged_in, vehicle).content.decode()
+
+
 def test_a_vehicles_violations_read_by_the_written_out_query_are_what_the_orm_reads(vehicle, three):
     """violations.sources reads a vehicle's violations with one statement written once (issue 20): the
     same rows, order and values (amounts as Decimal, times aware) as the ORM, on either database."""
