@@ -179,11 +179,11 @@ SQL_APPLICATIONS = """
 WITH g AS (
     SELECT i, random() AS r_kind, random() AS r_age, random() AS r_end, random() AS r_len, random() AS r_open,
            random() AS r_online
-    FROM generate_series(%(first)s, %(last)s) AS i
+    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i
 ), a AS (
     SELECT i, r_end, r_len, r_open, r_online,
            CASE WHEN r_kind < 0.4 THEN 'accidents' WHEN r_kind < 0.65 THEN 'contractors' ELSE 'licensing' END AS kind,
-           now() - make_interval(secs => (%(older)s + r_age * %(span)s) * 86400) AS created
+           now() - make_interval(secs => (%(older)s::float8 + r_age * %(span)s::float8) * 86400) AS created
     FROM g
 ), p AS (
     SELECT a.*,
@@ -242,9 +242,9 @@ WHERE reference >= %(first_ref)s AND reference <= %(last_ref)s AND ending = 'com
 """
 SQL_BILLS = """
 WITH g AS (
-    SELECT i, now() - make_interval(secs => (%(older)s + random() * %(span)s) * 86400) AS issued,
+    SELECT i, now() - make_interval(secs => (%(older)s::float8 + random() * %(span)s::float8) * 86400) AS issued,
            random() AS r_paid, random() AS r_after, random() AS r_kind, random() AS r_amount
-    FROM generate_series(%(bill_first)s, %(bill_last)s) AS i
+    FROM generate_series(%(bill_first)s::bigint, %(bill_last)s::bigint) AS i
 ), b AS (
     SELECT g.*, CASE WHEN r_paid < 0.66 AND issued + make_interval(secs => (1 + r_after * 59) * 3600) <= now()
                      THEN issued + make_interval(secs => (1 + r_after * 59) * 3600) END AS paid
