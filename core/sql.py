@@ -5,12 +5,58 @@ the paths measured in issue 20 (the violations inquiry: the vehicle, then its vi
 of the look-up. :func:`select` writes the SELECT once per model and condition, and returns model
 instances exactly as the ORM would (the database's and the fields' converters applied: SQLite keeps
 dates and amounts as text). Anything not on such a path uses the ORM.
+
+:func:`cursor` is the cursor such statements run on: on PostgreSQL each statement is prepared, so that it is
+parsed and planned once per connection instead of once per request (``DATABASE_PREPARED_STATEMENTS``).
 """
 
 from functools import cache
 
+from django.conf import settings
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.signals import post_save, pre_save
+
+
+@cache
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        """Values bound on the server, every statement prepared on its first run (psycopg keeps the
+        prepared statements of its connection, by text)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+    return PreparingCursor
+
+
+def cursor():
+    """A cursor for a statement written once and run on every request of a kind (a look-up, a log line):
+    on PostgreSQL the statement is prepared on its first run and executed by name afterwards. Used only for
+    such statements: a prepared statement may be given a generic plan, right for an indexed look-up and
+    wrong for a report's ranges, so the ORM keeps Django's client-side binding. Wrapped as Django wraps its
+    own cursors (query counts, the debug log, database errors as Django's)."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    pg = connection.connection
+    if pg.prepare_threshold is None:  # Django turns psycopg's preparing off; only this cursor asks for it
+        pg.prepare_threshold = 5
+    with connection.wrap_database_errors:
+        raw = _preparing_cursor_class()(pg)
+    return _DebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+
+
+class _DebugWrapper(CursorDebugWrapper):
+    """Django's query log for a prepared statement: psycopg keeps no text of a statement executed by name,
+    so the log (and the query counts of tests) shows the statement as written, its values beside it."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 @cache
@@ -41,9 +87,9 @@ def select(model, where: str, params: list, *, order: str = "", limit: int | Non
     """Instances of ``model`` whose row satisfies ``where`` (field names in braces, values as ``%s``):
     ``select(Vehicle, "{plate_code} = %s AND {plate_number} = %s", [code, number], limit=1)``."""
     sql, names = _statement(model, where, order, limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    with cursor() as c:
+        c.execute(sql, params)
+        rows = c.fetchall()
     converters = _converters(model, connection.vendor)
     found = []
     for row in rows:
@@ -75,5 +121,5 @@ def insert(model, **values) -> None:
     sql, fields = _insert_statement(model)
     instance = model(**values)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    with cursor() as c:
+        c.execute(sql, params)

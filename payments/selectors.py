@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.party import Party, party_q
+from core import sql
 from payments.billing_numbers import billing_number_is_valid
 from payments.constants import PaymentState
 from payments.models import Bill, BillLine, Message, Payment
@@ -57,7 +58,7 @@ def bill_for_pull(billing_number: str) -> dict | None:
     three quarters of its look-up (issue 20)."""
     if not billing_number_is_valid(billing_number):
         return None
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         cursor.execute(_bill_pull_sql(), [billing_number])
         row = cursor.fetchone()
     if row is None:

@@ -134,14 +134,12 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", read_env(env.int, "CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL: values sent apart from the statement (server-side binding), so that psycopg prepares a
-# statement the connection has run twice and PostgreSQL parses and plans it once per connection, not per
-# request (issue 20: the bill pull's and the inquiry's few statements, run thousands of times a minute).
-# Off for a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and read_env(
-    env.bool, "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
+# PostgreSQL: the few statements every request of a kind runs (core.sql.cursor: the eFAWATEERcom bill pull's
+# look-up and record, the violations inquiry's) are prepared, parsed and planned once per connection rather than
+# once per request (issue 20). Everything else keeps Django's client-side binding: a prepared statement's
+# generic plan made the dashboards' range queries slower. Off for a pooler that cannot keep prepared statements
+# (PgBouncer in transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = read_env(env.bool, "DATABASE_PREPARED_STATEMENTS", default=True)
 # Several developers (or helpers) may run the suite at once against one PostgreSQL server.
 _test_db_name = read_env(env.str, "DATABASE_TEST_NAME", default="")
 if _test_db_name:

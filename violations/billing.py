@@ -9,9 +9,10 @@ paid-bill handler marks the violations paid here.
 import logging
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from core import sql
 from payments.constants import BillStatus
 from payments.models import Bill, BillLine
 from payments.services import BillLineSpec, bill_create, bills_close_for_item
@@ -77,7 +78,7 @@ def _open_bills(keys: list[str]) -> tuple[dict[str, str], str | None]:
         return {}, None
     # Raw SQL, written once: the statement asks this on every showing, and building the same ORM query
     # (a correlated count) cost more than the rest of the look-up (issue 20, inquiry in one answer).
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         cursor.execute(_OPEN_BILLS_SQL.format(keys=", ".join(["%s"] * len(keys))), [*keys, *_open_bill_params()])
         rows = cursor.fetchall()
     singles: dict[str, str] = {}

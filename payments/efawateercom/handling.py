@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from core import sql
 from core.metrics import EFAWATEERCOM_MESSAGES
 from payments import selectors
 from payments.billing_numbers import billing_number_is_valid
@@ -315,10 +316,10 @@ def _keep(fields: dict) -> None:
     }
     params = [values[name] for name in MESSAGE_COLUMNS]
     if connection.in_atomic_block:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), sql.cursor() as cursor:
             cursor.execute(_insert_message_sql(connection), params)
     else:
-        with connection.cursor() as cursor:
+        with sql.cursor() as cursor:
             cursor.execute(_insert_message_sql(connection), params)
 
 

@@ -1,15 +1,19 @@
-"""PostgreSQL parses and plans a statement once per connection, not once per request (issue 20).
+"""The statements every request of a kind runs are parsed and planned once per connection (issue 20).
 
-With server-side binding psycopg prepares a statement the connection has run twice; the prepared
-statement is what PostgreSQL then executes, with the values bound. The setting is read once per process,
-so turning it off is checked in a fresh interpreter.
+``core.sql.cursor`` prepares each statement it runs on PostgreSQL; psycopg then executes the prepared
+statement by name with the values bound. The ORM keeps Django's client-side binding (a generic plan is
+wrong for a report's date ranges). The setting is read once per process, so turning it off is checked in a
+fresh interpreter.
 """
 
 import pytest
 from django.db import connection
 
-from accounts.models import User
+from core import sql
+from payments.tests.factories import BillFactory
 from portal.tests.test_settings import _manage
+from violations.models import Vehicle
+from violations.tests.factories import VehicleFactory
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
 
@@ -21,26 +25,40 @@ def _prepared() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_a_statement_run_again_is_prepared_and_answers_with_each_run_values():
-    first = User.objects.create(username="prepared-1", mobile="+962790000101")
-    second = User.objects.create(username="prepared-2", mobile="+962790000102")
-    assert not any("prepared-" in s or '"accounts_user"."username" = $1' in s for s in _prepared())
-    # The same statement with different values, as requests make it: prepared, and each run sees its own value.
+def test_a_look_up_written_once_is_prepared_and_answers_with_each_run_values(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = True
+    first, second = VehicleFactory(plate_number="11111"), VehicleFactory(plate_number="22222")
+    where = "{plate_code} = %s AND {plate_number} = %s"
     found = [
-        User.objects.filter(username=name).values_list("pk", flat=True).first()
-        for name in ("prepared-1", "prepared-2", "prepared-1")
+        sql.select(Vehicle, where, [v.plate_code, v.plate_number], limit=1)[0].pk for v in (first, second, first)
     ]
-    assert found == [first.pk, second.pk, first.pk]
-    prepared = [s for s in _prepared() if '"accounts_user"."username" = $1' in s]
-    assert prepared, "the look-up run three times should be a prepared statement of this connection"
-    assert "prepared-" not in prepared[0]  # the values travel apart from the statement
+    assert found == [first.pk, second.pk, first.pk]  # each run sees its own values
+    prepared = [s for s in _prepared() if '"plate_number" = $2' in s and "violations_vehicle" in s]
+    assert len(prepared) == 1, prepared  # one statement, prepared once for the connection
+    assert "11111" not in prepared[0]  # the values travel apart from the statement
+
+
+@pytest.mark.django_db
+def test_the_orm_is_not_prepared():
+    bill = BillFactory()
+    for _ in range(3):
+        assert type(bill).objects.filter(billing_number=bill.billing_number).exists()
+    assert not any('"payments_bill"."billing_number" = ' in s for s in _prepared())
+
+
+@pytest.mark.django_db
+def test_with_prepared_statements_off_nothing_is_prepared(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    vehicle = VehicleFactory(plate_number="33333")
+    for _ in range(3):
+        assert sql.select(Vehicle, "{plate_number} = %s AND {id} = %s", [vehicle.plate_number, vehicle.pk])
+    assert not any('"plate_number" = $1 AND "id" = $2' in s for s in _prepared())
 
 
 def test_prepared_statements_can_be_turned_off_for_a_pooler():
-    show = "from django.db import connection; print(connection.settings_dict.get('OPTIONS'))"
+    show = "from django.conf import settings; print('prepared:', settings.DATABASE_PREPARED_STATEMENTS)"
     url = "postgres://portal@db.example:5432/portal"
     on = _manage("shell", "-c", show, DATABASE_URL=url)
     off = _manage("shell", "-c", show, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
     assert on.returncode == 0 and off.returncode == 0, on.stderr + off.stderr
-    assert "'server_side_binding': True" in on.stdout
-    assert "server_side_binding" not in off.stdout
+    assert "prepared: True" in on.stdout and "prepared: False" in off.stdout
