@@ -29,9 +29,7 @@ def test_a_look_up_written_once_is_prepared_and_answers_with_each_run_values(set
     settings.DATABASE_PREPARED_STATEMENTS = True
     first, second = VehicleFactory(plate_number="11111"), VehicleFactory(plate_number="22222")
     where = "{plate_code} = %s AND {plate_number} = %s"
-    found = [
-        sql.select(Vehicle, where, [v.plate_code, v.plate_number], limit=1)[0].pk for v in (first, second, first)
-    ]
+    found = [sql.select(Vehicle, where, [v.plate_code, v.plate_number], limit=1)[0].pk for v in (first, second, first)]
     assert found == [first.pk, second.pk, first.pk]  # each run sees its own values
     prepared = [s for s in _prepared() if '"plate_number" = $2' in s and "violations_vehicle" in s]
     assert len(prepared) == 1, prepared  # one statement, prepared once for the connection
