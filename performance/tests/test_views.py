@@ -65,12 +65,33 @@ def test_dashboard_shows_the_figures_and_charts(client, staff, some):
 @time_machine.travel(NOW, tick=False)
 def test_dashboard_bad_period_keeps_the_input_and_says_why(client, staff, some):
     client.force_login(staff)
-    response = client.get(reverse("performance:dashboard"), {"start": "2026-03-10", "end": "2026-03-01"})
+    response = client.get(
+        reverse("performance:dashboard"), {"service": "licensing", "start": "2026-03-10", "end": "2026-03-01"}
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert "end" in form.errors
-    assert 'value="2026-03-10"' in response.content.decode()
+    html = response.content.decode()
+    assert 'value="2026-03-10"' in html and 'value="2026-03-01"' in html
+    assert '<option value="licensing" selected>' in html  # the service chosen stays chosen
+    # The error is tied to its field for assistive technology, and shown under it.
+    assert 'aria-invalid="true" aria-describedby="id_end_error" id="id_end"' in html
+    assert (
+        f'<div id="id_end_error" class="invalid-feedback"><p><strong>{form.errors["end"][0]}</strong></p></div>' in html
+    )
+    assert 'id="id_start_error"' not in html and 'id="id_service_error"' not in html
     assert response.context["tables"] == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_dashboard_refuses_an_unknown_service_under_its_field(client, staff, some):
+    client.force_login(staff)
+    response = client.get(
+        reverse("performance:dashboard"), {"service": "nope", "start": "2026-03-01", "end": "2026-03-10"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and response.context["tables"] == []
+    assert 'aria-describedby="id_service_error"' in html and 'id="id_service_error" class="invalid-feedback"' in html
 
 
 @time_machine.travel(NOW, tick=False)
