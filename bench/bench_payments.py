@@ -190,12 +190,14 @@ def run(ctx) -> None:
         note="same GUID: stored answer (rule 6)",
     )
 
+    # One signed request per call, each with its own GUID (a repeated GUID is a retry, answered from the
+    # stored message: the row above), over 20 bills.
     n = ctx.scale(50) * 6
-    pulls = []
-    for bill in _bills(ctx.scale(20)):
-        pulls.append(peer.bill_pull(billing_number=bill.billing_number, service_type=bill.service_type)[1])
-    pulls = (pulls * (n // len(pulls) + 1))[:n]
-    pull_iter = iter(pulls)
+    bills = _bills(ctx.scale(20))
+    bills = (bills * (n // len(bills) + 1))[:n]
+    pull_iter = iter(
+        [peer.bill_pull(billing_number=bill.billing_number, service_type=bill.service_type)[1] for bill in bills]
+    )
     ctx.measure(
         "payments: bill pull (in-process, new GUID)",
         lambda: client.post(protocol.BILL_PULL_PATH, data=next(pull_iter), content_type=protocol.CONTENT_TYPE),
