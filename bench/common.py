@@ -187,6 +187,22 @@ def settle_database(*tables: str) -> None:
 # --- timing ----------------------------------------------------------------------------------------
 
 
+def p50_interleaved(fns: dict[str, Callable[[], object]], n: int, *, block: int = 10) -> dict[str, float]:
+    """Median seconds of ``n`` single calls of each of ``fns``, taken in turns of ``block`` calls (after one
+    warm-up call each), so that figures compared as a ratio are sampled through the same minutes of a shared
+    machine rather than one after the other."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()
+    while any(len(taken) < n for taken in samples.values()):
+        for name, fn in fns.items():
+            for _ in range(min(block, n - len(samples[name]))):
+                start = time.perf_counter()
+                fn()
+                samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(taken) for name, taken in samples.items()}
+
+
 def median_time(fn: Callable[[], object], *, number: int = 10, repeat: int = 5, warmup: int = 1) -> float:
     """Median over ``repeat`` rounds of the mean seconds per call of ``fn`` (``number`` calls a round)."""
     for _ in range(warmup):

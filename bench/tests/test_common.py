@@ -111,3 +111,14 @@ def test_the_bench_counts_rate_limits_as_production_does(settings, rf):
         assert not limited(request, group="bench:counted", key="ip", rates=rate)
     usage = get_usage(request, group="bench:counted", key="ip", rate=rate, method=ALL, increment=False)
     assert usage["count"] == 3  # every request counted, none refused
+
+
+def test_p50_interleaved_takes_each_figure_in_turns_and_as_many_times():
+    from bench.common import p50_interleaved
+
+    calls = []
+    figures = p50_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 25, block=10)
+    assert set(figures) == {"a", "b"} and all(f >= 0 for f in figures.values())
+    assert calls.count("a") == calls.count("b") == 26  # one warm-up each, then 25 timed
+    timed = "".join(calls[2:])
+    assert timed == "a" * 10 + "b" * 10 + "a" * 10 + "b" * 10 + "a" * 5 + "b" * 5
