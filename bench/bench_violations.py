@@ -198,17 +198,6 @@ def _logged_in_client(ctx):
     return client
 
 
-def _p50(fn, n: int) -> float:
-    """Median of ``n`` single calls (after one warm-up): the p50 the issue asks about."""
-    fn()
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
@@ -293,7 +282,7 @@ def run(ctx) -> None:
     def statement_only():
         assert client.get(statement).status_code == 200
 
-    p50_page = _p50(statement_only, rounds)
+    p50_page = p50_interleaved({"statement": statement_only}, rounds)["statement"]
     ctx.record(
         "violations: p50 statement page (20) / base layout",
         f"{p50_page / p50_layout:.2f}×",
