@@ -19,6 +19,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bench.common import TRIVIAL_PATH, median_time, p50_interleaved, settle_database
@@ -220,14 +221,19 @@ def run(ctx) -> None:
     vehicle_form = dict(zip(("plate_code", "plate_number", "registration_number"), TARGET_VEHICLE, strict=True))
     licence_form = {"licence_number": TARGET_LICENCE, "centre": "", "category": ""}
 
-    # An inquiry is answered with its statement (one request: the form's POST, answered 200 with the page).
+    # An inquiry is answered with its statement (one request: the form's POST, answered 200 with the page). The
+    # body is sent as a browser sends the page's form (no enctype: URL-encoded), not as the test client's
+    # default multipart body, whose parsing no browser ever costs the portal.
+    vehicle_body, licence_body = urlencode(vehicle_form), urlencode(licence_form)
+    form_type = "application/x-www-form-urlencoded"
+
     def vehicle_inquiry():
-        response = client.post(by_vehicle, vehicle_form)
+        response = client.post(by_vehicle, vehicle_body, content_type=form_type)
         # (No response.context outside the test runner: check the page itself.)
         assert response.status_code == 200 and f'id="violations-count">{STATEMENT_SIZE}<'.encode() in response.content
 
     def licence_inquiry():
-        response = client.post(by_licence, licence_form)
+        response = client.post(by_licence, licence_body, content_type=form_type)
         assert response.status_code == 200 and b'id="violations-count">' in response.content
 
     # A page rendering the base layout and nothing else: the 404 page, for a signed-in person. (Its
@@ -295,24 +301,33 @@ def run(ctx) -> None:
         note=f"p50 {_ms(p50_licence)} vs {_ms(p50_layout)}; aim ≤ 2×",
     )
 
-    # Query count: 20 violations and 200 violations on the statement, e-payment numbers already issued.
-    def queries_for(vehicle) -> int:
+    # Query counts: 20 violations and 200 violations on the statement, e-payment numbers already issued; read
+    # (a new state: the vehicle's row written again, as the feed does) and then shown again as kept.
+    from django.db.models import F
+
+    from violations.models import Vehicle
+
+    def queries_for(vehicle) -> tuple[int, int]:
         session = client.session
         session[SESSION_SUBJECT] = {"kind": "vehicle", "id": vehicle.pk}
         session.save()
-        client.get(statement)
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(statement).status_code == 200
-        return len(captured.captured_queries)
+        client.get(statement)  # the e-payment numbers made, if they were not
+        Vehicle.objects.filter(pk=vehicle.pk).update(updated_at=F("updated_at"))  # same values, a new row version
+        counts = []
+        for _ in range(2):  # read in that state (and kept), then shown again as kept
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(statement).status_code == 200
+            counts.append(len(captured.captured_queries))
+        return counts[0], counts[1]
 
     few, many = queries_for(subjects["target"]), queries_for(subjects["heavy"])
     ctx.record(
-        "violations: statement queries (20 / 200 violations)",
-        f"{few} / {many}",
-        note="same count: constant queries" if few == many else "GROWS with the violations shown",
+        "violations: statement queries, read / kept (20 / 200 violations)",
+        f"{few[0]}, {few[1]} / {many[0]}, {many[1]}",
+        note="same counts: constant queries" if few == many else "GROWS with the violations shown",
     )
     ctx.measure(
-        "violations: statement page (200 violations)", lambda: client.get(statement), number=5, note="bills reused"
+        "violations: statement page (200 violations)", lambda: client.get(statement), number=5, note="shown again as kept"
     )
 
     # The first showing issues 20 + 1 e-payment numbers (bills with lines) under row locks.

@@ -29,9 +29,12 @@ class InquiryKind(models.TextChoices):
     FLEET_VEHICLE = "fleet_vehicle", _("Fleet vehicle added")
 
 
+ITEM_KEY_PREFIX = "violation:"
+
+
 def item_key(violation_pk: int) -> str:
     """The key payments uses to find bills that share a violation (overlap rule 4)."""
-    return f"violation:{violation_pk}"
+    return f"{ITEM_KEY_PREFIX}{violation_pk}"
 
 
 def item_key_pk(key: str) -> int | None:

@@ -1,6 +1,7 @@
 import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -34,11 +35,13 @@ class VehicleInquiryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+    # The layout is made when the form is shown, not when it is only checked: a right answer never shows it,
+    # and building crispy's layout was a tenth of an inquiry's own work (issue 20).
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             Div(
                 Div(Field("plate_code"), css_class="col-4 col-md-3"),
                 Div(Field("plate_number"), css_class="col-8 col-md-4"),
@@ -47,6 +50,7 @@ class VehicleInquiryForm(forms.Form):
             ),
             Submit("search", _("Search"), css_class="btn-primary"),
         )
+        return helper
 
     def clean_plate_code(self):
         value = clean_plate_part(self.cleaned_data["plate_code"])
@@ -82,9 +86,12 @@ class LicenceInquiryForm(forms.Form):
         centres, categories = licence_choices()
         self.fields["centre"].choices = [("", _("Choose…"))] + [(c, c) for c in centres]
         self.fields["category"].choices = [("", _("Choose…"))] + [(c, c) for c in categories]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+
+    @cached_property  # made when shown (VehicleInquiryForm.helper)
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             Field("licence_number", aria_describedby="licence-8-digit-note"),
             Div(
                 Div(Field("centre"), css_class="col-md-6"),
@@ -94,6 +101,7 @@ class LicenceInquiryForm(forms.Form):
             ),
             Submit("search", _("Search"), css_class="btn-primary"),
         )
+        return helper
 
     def clean_licence_number(self):
         value = clean_digits(self.cleaned_data["licence_number"])

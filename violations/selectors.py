@@ -1,16 +1,20 @@
 """Reads worth naming. Violations themselves are read through ``violations.sources``; this module
 never imports the workflow (the workflow reads through it)."""
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import sql
 from payments.constants import BillStatus
-from payments.models import Bill
-from violations.constants import InquiryKind, ViolationStatus, item_key_pk
+from payments.models import Bill, BillLine
+from violations.constants import BILL_KIND, ITEM_KEY_PREFIX, InquiryKind, ViolationStatus, item_key_pk
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
 from violations.normalise import clean_plate_part, clean_registration, ltr_isolate, subject_hash
 from violations.sources import FleetFilter, get_source
@@ -96,6 +100,94 @@ def subject_violations(*, subject: dict, found: Vehicle | DrivingLicence | None 
             violations=source.licence_violations(licence=licence),
         )
     return None
+
+
+def _state_sql() -> dict[str, str]:
+    """The statement_state query for each kind of subject (names from the models, every value a parameter)."""
+    names = {
+        "vehicles": Vehicle._meta.db_table,
+        "licences": DrivingLicence._meta.db_table,
+        "violations": Violation._meta.db_table,
+        "lines": BillLine._meta.db_table,
+        "bills": Bill._meta.db_table,
+        "vehicle": Violation._meta.get_field("vehicle").column,
+        "licence": Violation._meta.get_field("licence").column,
+        "status": Violation._meta.get_field("status").column,
+        "payable": Violation._meta.get_field("payable").column,
+        "item_key": BillLine._meta.get_field("item_key").column,
+        "bill_id": BillLine._meta.get_field("bill").column,
+        "kind": Bill._meta.get_field("kind").column,
+        "bill_status": Bill._meta.get_field("status").column,
+        "expires_at": Bill._meta.get_field("expires_at").column,
+    }
+    names = {key: connection.ops.quote_name(value) for key, value in names.items()}
+    # Rows: (part, id, version). 0: the vehicle or licence (its title); 1: each violation shown; 2: each open
+    # bill line of a violation payable now, with its bill and how many lines that bill has (what the
+    # statement's e-payment numbers are made from, as violations.billing._open_bills reads them); 3, for a
+    # licence: the vehicle of each violation (its plate is on the row).
+    shown = "FROM {violations} x WHERE x.{subject} = %s AND x.{status} <> %s"
+    bills = (
+        "SELECT 2, l.id, l.xmin::text || ':' || b.id::text || ':' || b.xmin::text || ':'"
+        " || (SELECT COUNT(*) FROM {lines} other WHERE other.{bill_id} = l.{bill_id})::text"
+        " FROM {lines} l INNER JOIN {bills} b ON b.id = l.{bill_id}"
+        " WHERE l.{item_key} IN (SELECT %s::text || p.id::text FROM {violations} p"
+        " WHERE p.{subject} = %s AND p.{status} = %s AND p.{payable})"
+        " AND b.{kind} = %s AND b.{bill_status} = %s AND b.{expires_at} > %s"
+    )
+    vehicle = " UNION ALL ".join(
+        (
+            "SELECT 0, id, xmin::text FROM {vehicles} WHERE id = %s",
+            "SELECT 1, x.id, x.xmin::text " + shown,
+            bills,
+        )
+    )
+    licence = " UNION ALL ".join(
+        (
+            "SELECT 0, id, xmin::text FROM {licences} WHERE id = %s",
+            "SELECT 1, x.id, x.xmin::text " + shown,
+            bills,
+            "SELECT 3, v.id, v.xmin::text FROM {vehicles} v WHERE v.id IN (SELECT x.{vehicle} " + shown + ")",  # noqa: S608 (names from the models; values bound)
+        )
+    )
+    return {
+        InquiryKind.VEHICLE: vehicle.format(**names, subject=names["vehicle"]),
+        InquiryKind.LICENCE: licence.format(**names, subject=names["licence"]),
+    }
+
+
+_STATE_SQL: dict[str, str] = {}
+
+
+def statement_state(*, subject: dict) -> str | None:
+    """A digest of the state of everything the statement of ``subject`` (as the session holds it) shows, read
+    in one query: the vehicle or licence, each violation shown (for a licence, each one's vehicle too) and
+    each open e-payment number of its payable violations, by PostgreSQL's row versions (``xmin`` changes with
+    every insert and update of a row, ``update()`` and the feed's corrections included). While the digest
+    is the same, nothing the statement shows has changed, so its page can be shown again as it was laid
+    out, without reading and building its rows (issue 20: the inquiry in one answer); a bill expiring drops
+    out of the query (open and unexpired only), which is a new digest too.
+
+    None when this cannot be known so: not PostgreSQL (no row versions), a source that is not the local copy
+    (a live partner is asked on every inquiry), or the vehicle or licence gone.
+    """
+    kind, subject_id = subject.get("kind"), subject.get("id")
+    if connection.vendor != "postgresql" or not getattr(get_source(), "reads_local_copy", False):
+        return None
+    if kind not in (InquiryKind.VEHICLE, InquiryKind.LICENCE) or not isinstance(subject_id, int):
+        return None
+    if not _STATE_SQL:
+        _STATE_SQL.update(_state_sql())
+    cancelled, open_ = ViolationStatus.CANCELLED.value, ViolationStatus.OPEN.value
+    params = [subject_id, subject_id, cancelled, ITEM_KEY_PREFIX, subject_id, open_]
+    params += [BILL_KIND, BillStatus.OPEN.value, timezone.now()]
+    if kind == InquiryKind.LICENCE:
+        params += [subject_id, cancelled]
+    with sql.cursor() as cursor:
+        cursor.execute(_STATE_SQL[kind], params)
+        rows = sorted(cursor.fetchall())
+    if not rows or rows[0][0] != 0:
+        return None
+    return hashlib.sha256(repr((kind, rows)).encode()).hexdigest()
 
 
 # --- payment notice ---------------------------------------------------------------------------

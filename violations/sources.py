@@ -34,6 +34,11 @@ class FleetFilter:
 
 
 class ViolationSource(Protocol):
+    # True only for a source whose answers are the local tables as they stand: then what a statement shows
+    # can be known changed or not from those tables alone (violations.selectors.statement_state). A live
+    # client asks the partner on every inquiry, so it says False.
+    reads_local_copy: bool
+
     def vehicle_find(self, *, plate_code: str, plate_number: str, registration_number: str) -> Vehicle | None:
         """The vehicle only if all three match; a wrong plate and a wrong registration are alike."""
 
@@ -61,6 +66,8 @@ def _shown_of(manager) -> QuerySet[Violation]:
 
 class LocalViolationSource:
     """Reads the local copy of the partner's data."""
+
+    reads_local_copy = True
 
     def _shown(self) -> QuerySet[Violation]:
         return _shown_of(Violation.objects).select_related("vehicle", "licence")

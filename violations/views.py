@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -107,14 +108,40 @@ def _statement_body(result) -> str:
     if body is None:
         body = render_to_string("violations/_statement_body.html", {"statement": result})
         cache.set(key, body, STATEMENT_BODY_SECONDS)
-    return mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping, just above or earlier)
+    return body
 
 
-def _statement_page(request, result, *, answered: bool = False):
-    kind = request.session[SESSION_SUBJECT]["kind"]
-    # answered: the page answers the inquiry's POST; its script gives the address bar the statement's
-    # own address, so reloading or going back shows the statement again instead of re-sending the form.
-    context = {"statement": result, "kind": kind, "answered": answered, "body": _statement_body(result)}
+def _state_key(subject: dict) -> str | None:
+    state = selectors.statement_state(subject=subject)
+    return None if state is None else f"violations:statement-state:{get_language()}:{state}"
+
+
+def _statement_response(request, *, answered: bool = False, found=None):
+    """The statement page of what the session proved; None when it proved nothing or the vehicle or licence
+    is gone. ``answered``: the page answers the inquiry's POST (its script gives the address bar the
+    statement's own address, so reloading or going back shows the statement again instead of re-sending the
+    form). ``found``: the vehicle or licence the inquiry has just read.
+
+    While ``selectors.statement_state`` says nothing the statement shows has changed, the page is shown
+    again as laid out before, without reading its rows or looking up its bills (issue 20). Otherwise it is
+    read, laid out, and kept under that state only if the state is still the same after the reading: a page
+    is never kept under a state it was not read from (a first showing makes e-payment numbers, which is a
+    new state: that one is kept by the next showing)."""
+    subject = request.session.get(SESSION_SUBJECT)
+    if not subject:
+        return None
+    key = _state_key(subject)
+    body = cache.get(key) if key else None
+    context = {"kind": subject["kind"], "answered": answered}
+    if body is None:
+        result = _statement(request, found=found)
+        if result is None:  # gone from the partner's data
+            return None
+        body = _statement_body(result)
+        if key is not None and _state_key(subject) == key:
+            cache.set(key, body, STATEMENT_BODY_SECONDS)
+        context["statement"] = result
+    context["body"] = mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping)
     return render(request, "violations/statement.html", context)
 
 
@@ -123,20 +150,20 @@ def _statement_answer(request, subject: dict, *, found):
     page); the session keeps what it proved for the statement's address, the PDF and the notices."""
     if request.session.get(SESSION_SUBJECT) != subject:  # the same again (reloaded, asked twice): no write
         request.session[SESSION_SUBJECT] = subject
-    result = _statement(request, found=found)
-    if result is None:  # gone from the partner's data between the look-up and now
+    response = _statement_response(request, answered=True, found=found)
+    if response is None:  # gone from the partner's data between the look-up and now
         return redirect("violations:statement")
-    return _statement_page(request, result, answered=True)
+    return response
 
 
 @login_required
 @require_GET
 def statement(request):
-    result = _statement(request)
-    if result is None:
+    response = _statement_response(request)
+    if response is None:
         request.session.pop(SESSION_SUBJECT, None)
         return redirect("violations:inquiry")
-    return _statement_page(request, result)
+    return response
 
 
 @login_required

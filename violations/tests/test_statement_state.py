@@ -1,0 +1,182 @@
+"""A statement shown again while nothing it shows has changed is the page laid out before, found under
+``violations.selectors.statement_state`` (PostgreSQL's row versions) without reading its rows or looking up
+its bills; any change is shown at the next showing (issue 20: the inquiry in one answer)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from payments.constants import BillStatus
+from payments.models import Bill
+from payments.testing import pay_bill
+from violations.constants import ViolationStatus
+from violations.models import Vehicle, Violation
+from violations.selectors import statement_state
+from violations.sources import LocalViolationSource
+from violations.tests.factories import DrivingLicenceFactory, VehicleFactory, ViolationFactory
+from violations.tests.test_statement import _open_statement
+
+# Committed as the portal commits (each statement its own transaction): within one test transaction every row
+# written has the same version, which production never shows another request.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row versions are PostgreSQL's"),
+]
+
+
+class LiveLikeSource(LocalViolationSource):
+    """A source that, like a live partner client, does not answer from the local tables as they stand."""
+
+    reads_local_copy = False
+
+
+@pytest.fixture
+def vehicle():
+    return VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154")
+
+
+@pytest.fixture
+def three(vehicle):
+    return [
+        ViolationFactory(vehicle=vehicle, number="V-A", amount=Decimal("15.000"), location="Airport Road"),
+        ViolationFactory(vehicle=vehicle, number="V-B", amount=Decimal("20.500")),
+        ViolationFactory(vehicle=vehicle, number="V-C", amount=Decimal("50.000"), not_payable=True),
+    ]
+
+
+def _kept(client, subject):
+    """Shown until its page is kept: the first showing makes the e-payment numbers (a new state), the
+    second reads the statement in that state and keeps its page."""
+    _open_statement(client, subject)
+    kept = _open_statement(client, subject)
+    assert "statement" in kept.context  # read and laid out
+    return kept
+
+
+def _numbers(response) -> set[str]:
+    statement = response.context["statement"]
+    return {*statement.bills.per_violation.values(), statement.bills.all}
+
+
+def test_a_statement_shown_again_unchanged_is_the_page_kept_without_reading_its_rows(logged_in, vehicle, three):
+    kept = _kept(logged_in, vehicle)
+    bills = Bill.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        again = _open_statement(logged_in, vehicle)
+    assert again.status_code == 200 and "statement" not in again.context
+    assert kept.context["body"] in again.content.decode()
+    written = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"offence_ar"' not in written  # no violation row read
+    assert "INSERT" not in written and Bill.objects.count() == bills
+    assert all(number in again.content.decode() for number in _numbers(kept))
+
+
+def _pay_one(vehicle, three, kept):
+    pay_bill(Bill.objects.get(billing_number=kept.context["statement"].bills.per_violation[three[0].pk]))
+    return 'id="paid-table"', None
+
+
+def _feed_corrects_a_place(vehicle, three, kept):
+    Violation.objects.filter(pk=three[1].pk).update(location="Corrected place")  # no save(), no updated_at
+    return "Corrected place", None
+
+
+def _plate_changes(vehicle, three, kept):
+    Vehicle.objects.filter(pk=vehicle.pk).update(plate_number="79211")
+    return "79211", None
+
+
+def _new_violation(vehicle, three, kept):
+    ViolationFactory(vehicle=vehicle, number="V-NEW")
+    return "V-NEW", None
+
+
+def _cancelled(vehicle, three, kept):
+    Violation.objects.filter(pk=three[0].pk).update(status=ViolationStatus.CANCELLED)
+    return None, "Airport Road"
+
+
+def _withdrawn_from_online_payment(vehicle, three, kept):
+    Violation.objects.filter(pk=three[1].pk).update(payable=False)
+    number = kept.context["statement"].bills.per_violation[three[1].pk]
+    return None, f">{number}<"
+
+
+def _bill_closed_by_staff(vehicle, three, kept):
+    Bill.objects.filter(billing_number=kept.context["statement"].bills.all).update(
+        status=BillStatus.CLOSED, closed_at=timezone.now()
+    )
+    return None, f'id="all-billing-number">{kept.context["statement"].bills.all}<'
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _pay_one,
+        _feed_corrects_a_place,
+        _plate_changes,
+        _new_violation,
+        _cancelled,
+        _withdrawn_from_online_payment,
+        _bill_closed_by_staff,
+    ],
+)
+def test_any_change_to_what_a_kept_statement_shows_is_shown_at_the_next_showing(logged_in, vehicle, three, change):
+    kept = _kept(logged_in, vehicle)
+    assert "statement" not in _open_statement(logged_in, vehicle).context  # kept, shown from the cache
+    shown, gone = change(vehicle, three, kept)
+    html = _open_statement(logged_in, vehicle).content.decode()
+    if shown is not None:
+        assert shown in html
+    if gone is not None:
+        assert gone not in html
+
+
+def test_a_bill_expiring_with_no_row_changed_is_a_new_state_with_new_numbers(logged_in, vehicle, three):
+    soon = timezone.now() + timedelta(minutes=5)
+    _open_statement(logged_in, vehicle)  # the numbers made
+    Bill.objects.update(expires_at=soon, due_at=soon)
+    kept = _open_statement(logged_in, vehicle)  # read in that state, and kept
+    assert "statement" not in _open_statement(logged_in, vehicle).context
+    with time_machine.travel(soon + timedelta(minutes=1), tick=False):  # nothing written: only time passes
+        after = _open_statement(logged_in, vehicle)
+    assert "statement" in after.context  # read again
+    assert _numbers(after).isdisjoint(_numbers(kept))
+    assert all(number in after.content.decode() for number in _numbers(after))
+
+
+def test_the_kept_page_is_per_language(logged_in, vehicle, three):
+    _kept(logged_in, vehicle)
+    logged_in.cookies["django_language"] = "en"
+    english = _open_statement(logged_in, vehicle).content.decode()
+    assert "Unpaid violations" in english and 'data-label="Violation number"' in english
+
+
+def test_a_licence_statement_shows_a_change_to_the_vehicle_of_one_of_its_violations(logged_in):
+    licence, car = DrivingLicenceFactory(), VehicleFactory(plate_code="22", plate_number="1234")
+    ViolationFactory(licence=licence, vehicle=car)
+    ViolationFactory(licence=licence, vehicle=None)
+    _kept(logged_in, licence)
+    assert "statement" not in _open_statement(logged_in, licence).context
+    Vehicle.objects.filter(pk=car.pk).update(plate_number="5678")
+    assert "5678" in _open_statement(logged_in, licence).content.decode()
+
+
+def test_the_state_is_none_when_the_subject_is_gone_or_the_source_is_not_the_local_copy(vehicle, three):
+    assert statement_state(subject={"kind": "vehicle", "id": vehicle.pk}) is not None
+    assert statement_state(subject={"kind": "vehicle", "id": vehicle.pk + 1000}) is None
+    assert statement_state(subject={"kind": "fleet", "id": vehicle.pk}) is None
+    with override_settings(VIOLATIONS_SOURCE=f"{__name__}.LiveLikeSource"):
+        assert statement_state(subject={"kind": "vehicle", "id": vehicle.pk}) is None
+
+
+def test_a_live_source_is_asked_at_every_showing(logged_in, vehicle, three):
+    with override_settings(VIOLATIONS_SOURCE=f"{__name__}.LiveLikeSource"):
+        for _ in range(3):
+            assert "statement" in _open_statement(logged_in, vehicle).context
