@@ -327,7 +327,10 @@ def run(ctx) -> None:
         note="same counts: constant queries" if few == many else "GROWS with the violations shown",
     )
     ctx.measure(
-        "violations: statement page (200 violations)", lambda: client.get(statement), number=5, note="shown again as kept"
+        "violations: statement page (200 violations)",
+        lambda: client.get(statement),
+        number=5,
+        note="shown again as kept",
     )
 
     # The first showing issues 20 + 1 e-payment numbers (bills with lines) under row locks.

@@ -86,7 +86,14 @@ def _gc_heap_frozen():
     goes (so memory does not grow, as it would with the collector off). gc.freeze and gc.unfreeze move whole
     lists: no cost. Process-wide: two renders at once may unfreeze each other's heap early, which only costs
     time, never correctness.
+
+    A process that has frozen its heap already is left as it is: a gunicorn worker freezes what it loaded
+    once it is ready (portal/gunicorn_config.py), and unfreezing after a render would hand that whole heap
+    back to every later full collection, for the worker's life.
     """
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -19,3 +19,22 @@ def test_a_worker_freezes_what_it_loaded_so_collections_skip_it():
         assert not any(o is kept for o in gc.get_objects())  # not tracked: collections no longer walk it
     finally:
         gc.unfreeze()
+
+
+def test_a_document_rendered_in_a_worker_leaves_what_the_worker_froze_frozen():
+    """services.documents freezes the heap while WeasyPrint lays out a page and unfreezes it after: in a
+    worker that froze its start-up heap, that would hand the whole heap back to every later collection."""
+    from services.documents import pdf_from_html
+
+    hooks = runpy.run_path(str(CONFIG))
+    page = "<html lang='ar' dir='rtl'><body><p>كشف</p></body></html>"
+    try:
+        gc.unfreeze()
+        assert pdf_from_html(page).startswith(b"%PDF-")
+        assert gc.get_freeze_count() == 0  # a process that froze nothing: frozen for the render only
+        hooks["post_worker_init"](worker=None)
+        frozen = gc.get_freeze_count()
+        assert pdf_from_html(page).startswith(b"%PDF-")
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
