@@ -84,7 +84,11 @@ class LocalViolationSource:
         return found[0] if found else None
 
     def licence_find(self, *, number: str, centre: str, category: str) -> DrivingLicence | None:
-        return DrivingLicence.objects.filter(key=licence_key(number=number, centre=centre, category=category)).first()
+        # One statement written once, on the unique key (as vehicle_find).
+        found = sql.select(
+            DrivingLicence, "{key} = %s", [licence_key(number=number, centre=centre, category=category)], limit=1
+        )
+        return found[0] if found else None
 
     def vehicle_violations(self, *, vehicle: Vehicle) -> list[Violation]:
         # Every inquiry asks this: one statement written once (building the same ORM query was most of
