@@ -2,7 +2,11 @@
 reads through ``violations.selectors``."""
 
 import csv
+import functools
+import hashlib
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -10,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -97,13 +101,31 @@ def _statement(request, found=None):
 
 
 STATEMENT_BODY_SECONDS = 3600
+STATEMENT_TEMPLATES = (
+    "violations/_statement_body.html",
+    "violations/_violation_headers.html",
+    "violations/_violation_cells.html",
+)
+
+
+@functools.cache
+def _layout_version() -> str:
+    """What the kept statement pages were laid out with: their templates and the portal's translations, as
+    this process loaded them. Part of every key, so a release that changes either never shows a page kept
+    by the one before (the cache outlives a release)."""
+    digest = hashlib.sha256()
+    for name in STATEMENT_TEMPLATES:
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    for catalogue in sorted(Path(settings.BASE_DIR).glob("*/locale/*/LC_MESSAGES/django.mo")):
+        digest.update(catalogue.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _statement_body(result) -> str:
     """The statement's title, tables and summary, laid out once per state and language: kept in the
     cache under a digest of everything they show (Statement.page_key), so a change is a new key and a
     statement shown again unchanged (reloaded, looked up again, by its owner or a fleet) costs no layout."""
-    key = f"violations:statement-body:{result.page_key}"
+    key = f"violations:statement-body:{_layout_version()}:{result.page_key}"
     body = cache.get(key)
     if body is None:
         body = render_to_string("violations/_statement_body.html", {"statement": result})
@@ -113,7 +135,7 @@ def _statement_body(result) -> str:
 
 def _state_key(subject: dict) -> str | None:
     state = selectors.statement_state(subject=subject)
-    return None if state is None else f"violations:statement-state:{get_language()}:{state}"
+    return None if state is None else f"violations:statement-state:{_layout_version()}:{get_language()}:{state}"
 
 
 def _statement_response(request, *, answered: bool = False, found=None):
