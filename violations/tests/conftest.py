@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -23,3 +25,24 @@ def client_for():
 @pytest.fixture
 def logged_in(client_for, user):
     return client_for(user)
+
+
+# The statement's vehicle and its three violations (test_statement, test_statement_state); other modules
+# define their own ``vehicle``.
+@pytest.fixture
+def vehicle():
+    from violations.tests.factories import VehicleFactory
+
+    return VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154")
+
+
+@pytest.fixture
+def three(vehicle):
+    """Two payable violations and one the Traffic Department keeps for its offices."""
+    from violations.tests.factories import ViolationFactory
+
+    return [
+        ViolationFactory(vehicle=vehicle, number="V-A", amount=Decimal("15.000"), location="Airport Road"),
+        ViolationFactory(vehicle=vehicle, number="V-B", amount=Decimal("20.500")),
+        ViolationFactory(vehicle=vehicle, number="V-C", amount=Decimal("50.000"), not_payable=True),
+    ]

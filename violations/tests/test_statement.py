@@ -25,21 +25,6 @@ def _open_statement(client, subject):
     return client.get(STATEMENT)
 
 
-@pytest.fixture
-def vehicle():
-    return VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154")
-
-
-@pytest.fixture
-def three(vehicle):
-    """Two payable violations and one the Traffic Department keeps for its offices."""
-    return [
-        ViolationFactory(vehicle=vehicle, number="V-A", amount=Decimal("15.000")),
-        ViolationFactory(vehicle=vehicle, number="V-B", amount=Decimal("20.500")),
-        ViolationFactory(vehicle=vehicle, number="V-C", amount=Decimal("50.000"), not_payable=True),
-    ]
-
-
 def test_the_statement_lists_each_violation_then_count_total_and_one_number_for_all(logged_in, vehicle, three):
     response = _open_statement(logged_in, vehicle)
     statement = response.context["statement"]

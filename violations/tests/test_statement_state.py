@@ -3,7 +3,6 @@
 its bills; any change is shown at the next showing (issue 20: the inquiry in one answer)."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -34,20 +33,6 @@ class LiveLikeSource(LocalViolationSource):
     """A source that, like a live partner client, does not answer from the local tables as they stand."""
 
     reads_local_copy = False
-
-
-@pytest.fixture
-def vehicle():
-    return VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154")
-
-
-@pytest.fixture
-def three(vehicle):
-    return [
-        ViolationFactory(vehicle=vehicle, number="V-A", amount=Decimal("15.000"), location="Airport Road"),
-        ViolationFactory(vehicle=vehicle, number="V-B", amount=Decimal("20.500")),
-        ViolationFactory(vehicle=vehicle, number="V-C", amount=Decimal("50.000"), not_payable=True),
-    ]
 
 
 def _kept(client, subject):
