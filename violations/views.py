@@ -2,23 +2,15 @@
 reads through ``violations.selectors``."""
 
 import csv
-import functools
-import hashlib
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,7 +18,7 @@ from accounts import selectors as account_selectors
 from accounts.party import party_for_request
 from core.forms import form_add_errors
 from core.ratelimit import client_ip, too_many_requests
-from violations import documents, selectors, workflow
+from violations import documents, selectors, statement_pages, workflow
 from violations.constants import SESSION_SUBJECT, InquiryKind
 from violations.forms import FleetCsvForm, FleetFilterForm, FleetVehicleForm, LicenceInquiryForm, VehicleInquiryForm
 from violations.inquiries import licence_inquiry, vehicle_inquiry
@@ -90,89 +82,12 @@ def inquiry_licence(request):
     return _statement_answer(request, {"kind": InquiryKind.LICENCE, "id": licence.pk}, found=licence)
 
 
-def _statement(request, found=None):
-    subject = request.session.get(SESSION_SUBJECT)
-    if not subject:
-        return None
-    party = party_for_request(request)
-    return workflow.statement_for_subject(
-        subject=subject, payer=request.user, payer_name=party.name, organisation=party.organisation, found=found
-    )
-
-
-STATEMENT_BODY_SECONDS = 3600
-STATEMENT_TEMPLATES = (
-    "violations/_statement_body.html",
-    "violations/_violation_headers.html",
-    "violations/_violation_cells.html",
-)
-
-
-@functools.cache
-def _layout_version() -> str:
-    """What the kept statement pages were laid out with: their templates and the portal's translations, as
-    this process loaded them. Part of every key, so a release that changes either never shows a page kept
-    by the one before (the cache outlives a release)."""
-    digest = hashlib.sha256()
-    for name in STATEMENT_TEMPLATES:
-        digest.update(Path(get_template(name).origin.name).read_bytes())
-    for catalogue in sorted(Path(settings.BASE_DIR).glob("*/locale/*/LC_MESSAGES/django.mo")):
-        digest.update(catalogue.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _statement_body(result) -> str:
-    """The statement's title, tables and summary, laid out once per state and language: kept in the
-    cache under a digest of everything they show (Statement.page_key), so a change is a new key and a
-    statement shown again unchanged (reloaded, looked up again, by its owner or a fleet) costs no layout."""
-    key = f"violations:statement-body:{_layout_version()}:{result.page_key}"
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string("violations/_statement_body.html", {"statement": result})
-        cache.set(key, body, STATEMENT_BODY_SECONDS)
-    return body
-
-
-def _state_key(subject: dict) -> str | None:
-    state = selectors.statement_state(subject=subject)
-    return None if state is None else f"violations:statement-state:{_layout_version()}:{get_language()}:{state}"
-
-
-def _statement_response(request, *, answered: bool = False, found=None):
-    """The statement page of what the session proved; None when it proved nothing or the vehicle or licence
-    is gone. ``answered``: the page answers the inquiry's POST (its script gives the address bar the
-    statement's own address, so reloading or going back shows the statement again instead of re-sending the
-    form). ``found``: the vehicle or licence the inquiry has just read.
-
-    While ``selectors.statement_state`` says nothing the statement shows has changed, the page is shown
-    again as laid out before, without reading its rows or looking up its bills (issue 20). Otherwise it is
-    read, laid out, and kept under that state only if the state is still the same after the reading: a page
-    is never kept under a state it was not read from (a first showing makes e-payment numbers, which is a
-    new state: that one is kept by the next showing)."""
-    subject = request.session.get(SESSION_SUBJECT)
-    if not subject:
-        return None
-    key = _state_key(subject)
-    body = cache.get(key) if key else None
-    context = {"kind": subject["kind"], "answered": answered}
-    if body is None:
-        result = _statement(request, found=found)
-        if result is None:  # gone from the partner's data
-            return None
-        body = _statement_body(result)
-        if key is not None and _state_key(subject) == key:
-            cache.set(key, body, STATEMENT_BODY_SECONDS)
-        context["statement"] = result
-    context["body"] = mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping)
-    return render(request, "violations/statement.html", context)
-
-
 def _statement_answer(request, subject: dict, *, found):
     """A successful inquiry is answered with its statement (one request, not a redirect and a second
     page); the session keeps what it proved for the statement's address, the PDF and the notices."""
     if request.session.get(SESSION_SUBJECT) != subject:  # the same again (reloaded, asked twice): no write
         request.session[SESSION_SUBJECT] = subject
-    response = _statement_response(request, answered=True, found=found)
+    response = statement_pages.statement_page(request, answered=True, found=found)
     if response is None:  # gone from the partner's data between the look-up and now
         return redirect("violations:statement")
     return response
@@ -181,7 +96,7 @@ def _statement_answer(request, subject: dict, *, found):
 @login_required
 @require_GET
 def statement(request):
-    response = _statement_response(request)
+    response = statement_pages.statement_page(request)
     if response is None:
         request.session.pop(SESSION_SUBJECT, None)
         return redirect("violations:inquiry")
@@ -200,7 +115,7 @@ def restart(request):
 @login_required
 @require_POST
 def statement_pdf(request):
-    result = _statement(request)
+    result = statement_pages.statement_for_request(request)
     if result is None:
         return redirect("violations:inquiry")
     party = party_for_request(request)

@@ -170,7 +170,7 @@ def test_a_live_source_is_asked_at_every_showing(logged_in, vehicle, three):
 def test_a_release_with_other_translations_keeps_its_pages_under_other_keys(settings, tmp_path):
     """The cache outlives a release: the kept pages' keys carry what they were laid out with (templates and
     translations), so a corrected word is shown at once, not an hour later."""
-    from violations import views
+    from violations import statement_pages
 
     catalogue = tmp_path / "someapp" / "locale" / "ar" / "LC_MESSAGES" / "django.mo"
     catalogue.parent.mkdir(parents=True)
@@ -178,7 +178,7 @@ def test_a_release_with_other_translations_keeps_its_pages_under_other_keys(sett
     versions = []
     for words in (b"before", b"after"):
         catalogue.write_bytes(words)
-        views._layout_version.cache_clear()
-        versions.append(views._layout_version())
-    views._layout_version.cache_clear()
+        statement_pages.layout_version.cache_clear()
+        versions.append(statement_pages.layout_version())
+    statement_pages.layout_version.cache_clear()
     assert versions[0] != versions[1]
