@@ -5,16 +5,6 @@ import os
 import pytest
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """pytest-django's test database, and before it is dropped, the connections of core.alongside's
-    threads closed (a database with sessions open cannot be dropped)."""
-    yield
-    from core import alongside
-
-    alongside.shutdown()
-
-
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached pages live in the shared cache: every test starts from a clean one."""

@@ -13,7 +13,6 @@ from api import schemas
 from api.auth import api_party
 from api.common import ERRORS, PDF, pdf_response
 from api.errors import ApiError, form_error
-from core.alongside import writes_alongside
 from core.money import money_text
 from violations import documents as violation_documents
 from violations import workflow as violation_workflow
@@ -102,8 +101,7 @@ def vehicle_statement(request, payload: schemas.VehicleInquiryIn):
     """Plate code, plate number and the registration number from the vehicle licence: without a
     matching registration number nothing about the vehicle is shown."""
     party = api_party(request)
-    with writes_alongside():  # the inquiry's log line is written while the statement is read
-        return _statement_out(_statement(request, _vehicle_subject(request, payload, party), party))
+    return _statement_out(_statement(request, _vehicle_subject(request, payload, party), party))
 
 
 @violations_router.post(
@@ -115,8 +113,7 @@ def vehicle_statement(request, payload: schemas.VehicleInquiryIn):
 def licence_statement(request, payload: schemas.LicenceInquiryIn):
     """An 8-digit licence number needs neither centre nor category; any other needs both."""
     party = api_party(request)
-    with writes_alongside():
-        return _statement_out(_statement(request, _licence_subject(request, payload, party), party))
+    return _statement_out(_statement(request, _licence_subject(request, payload, party), party))
 
 
 def _statement_pdf(request, subject: dict, party: Party):

@@ -14,8 +14,7 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 # Threads, not only processes (issue 20): a sync worker sits idle while PostgreSQL syncs a commit to disk
 # (every eFAWATEERcom message is stored durably before it is answered), so 3 sync workers left the CPUs
 # idle under 16 clients. With gthread, another request of the same worker runs meanwhile. Each thread keeps
-# its own database connection (CONN_MAX_AGE), and so does each of a worker's ALONGSIDE_THREADS (core.alongside):
-# workers x (threads + ALONGSIDE_THREADS) connections per node.
+# its own database connection (CONN_MAX_AGE): workers x threads connections per node.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

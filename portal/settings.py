@@ -140,9 +140,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # generic plan made the dashboards' range queries slower. Off for a pooler that cannot keep prepared statements
 # (PgBouncer in transaction mode before 1.21).
 DATABASE_PREPARED_STATEMENTS = read_env(env.bool, "DATABASE_PREPARED_STATEMENTS", default=True)
-# Threads per process that write a request's records while it composes its answer (core.alongside: the
-# violations inquiry's log line), each with its own database connection.
-ALONGSIDE_THREADS = read_env(env.int, "ALONGSIDE_THREADS", default=4)
 # Several developers (or helpers) may run the suite at once against one PostgreSQL server.
 _test_db_name = read_env(env.str, "DATABASE_TEST_NAME", default="")
 if _test_db_name:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors as account_selectors
 from accounts.party import party_for_request
-from core.alongside import writes_alongside
 from core.forms import form_add_errors
 from core.ratelimit import client_ip, too_many_requests
 from violations import documents, selectors, statement_pages, workflow
@@ -52,7 +51,6 @@ def inquiry(request):
 
 @login_required
 @require_POST
-@writes_alongside()  # the inquiry's log line is written while its statement is laid out
 def inquiry_vehicle(request):
     form = VehicleInquiryForm(request.POST)
     if not form.is_valid():
@@ -73,7 +71,6 @@ def inquiry_vehicle(request):
 
 @login_required
 @require_POST
-@writes_alongside()  # the inquiry's log line is written while its statement is laid out
 def inquiry_licence(request):
     form = LicenceInquiryForm(request.POST)
     if not form.is_valid():

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from core import alongside, sql
+from core import sql
 from violations import billing
 from violations.constants import InquiryKind, ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
@@ -35,20 +35,16 @@ FLEET_CSV_MAX_BYTES = 256 * 1024
 
 
 def _log(*, user, organisation, ip: str | None, kind: str, subject: str, matched: bool, count: int = 0) -> None:
-    # Every inquiry writes one (core.sql.insert: the ORM's query building was most of the write, issue 20),
-    # committed before the inquiry is answered; in a view that asks for it (core.alongside), while the answer
-    # is being read and laid out rather than before.
-    alongside.write(
-        lambda: sql.insert(
-            InquiryLog,
-            user=user,
-            organisation=organisation,
-            ip_address=ip or None,
-            kind=kind,
-            subject_hash=subject,
-            matched=matched,
-            violations_count=count,
-        )
+    # Every inquiry writes one (core.sql.insert: the ORM's query building was most of the write, issue 20).
+    sql.insert(
+        InquiryLog,
+        user=user,
+        organisation=organisation,
+        ip_address=ip or None,
+        kind=kind,
+        subject_hash=subject,
+        matched=matched,
+        violations_count=count,
     )
 
 
