@@ -352,34 +352,40 @@ def application_counts_of(*, kinds: list[str], periods: list[Period], closed: li
         out.append(counts)
     through = _openings_through()
     parts = []
+    # The days not sealed yet (today, usually) are counted on the applications once, for every window they
+    # are part of: the windows all end today, so their live days are the same.
+    lives: dict[Period, list[int]] = {}
     for window, period in enumerate(periods):
         if through is not None and through >= period.first:
             parts.append(
                 OpeningRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=min(through, period.last))
                 .order_by()
                 .values("kind")
-                .annotate(
-                    window=Value(window), started=Sum("started"), submitted=Sum("submitted"), online=Sum("online")
-                )
+                .annotate(part=Value(window), started=Sum("started"), submitted=Sum("submitted"), online=Sum("online"))
             )
         live_first = period.first if through is None else max(period.first, through + timedelta(days=1))
         if live_first <= period.last:
-            live = Period(first=live_first, last=period.last)
-            parts.append(
-                Application.objects.filter(kind__in=kinds)
-                .order_by()
-                .filter(_in("created_at", live) | _in("submitted_at", live))
-                .values("kind")
-                .annotate(
-                    window=Value(window),
-                    started=Count("pk", filter=_in("created_at", live)),
-                    submitted=Count("pk", filter=_in("submitted_at", live)),
-                    online=Count("pk", filter=_in("created_at", live) & Q(online=True)),
-                )
+            lives.setdefault(Period(first=live_first, last=period.last), []).append(window)
+    live_windows = {}
+    for live, windows in lives.items():
+        part = len(periods) + len(live_windows)  # rows of the live days: numbered after the windows
+        live_windows[part] = windows
+        parts.append(
+            Application.objects.filter(kind__in=kinds)
+            .order_by()
+            .filter(_in("created_at", live) | _in("submitted_at", live))
+            .values("kind")
+            .annotate(
+                part=Value(part),
+                started=Count("pk", filter=_in("created_at", live)),
+                submitted=Count("pk", filter=_in("submitted_at", live)),
+                online=Count("pk", filter=_in("created_at", live) & Q(online=True)),
             )
+        )
     for row in parts[0].union(*parts[1:], all=True) if parts else []:
-        for key in ("started", "submitted", "online"):
-            out[row["window"]][row["kind"]][key] += row[key]
+        for window in live_windows.get(row["part"], [row["part"]]):
+            for key in ("started", "submitted", "online"):
+                out[window][row["kind"]][key] += row[key]
     return out
 
 

@@ -144,6 +144,29 @@ def test_windows_read_together_are_each_window_read_alone(known, sealed, django_
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_public_windows_both_count_todays_applications(known, user):
+    """The public page's windows both end today: today's applications, counted live (not sealed yet), are
+    read once and count in each."""
+    from performance.rollups import rebuild
+
+    services = services_by_kind()
+    periods = [Period.last_days(30), Period.last_days(365)]
+    rebuild()
+    before = figures_of(kinds=["licensing"], periods=periods, services=services)
+    make_application(
+        applicant=user, status="submitted", created=at("2026-03-15 09:00"), submitted=at("2026-03-15 09:30")
+    )
+    make_application(
+        applicant=user, status="submitted", created=at("2026-03-14 09:00"), submitted=at("2026-03-15 10:00")
+    )
+    rebuild()  # the 14th sealed, today live
+    after = figures_of(kinds=["licensing"], periods=periods, services=services)
+    assert after == [figures_for(kinds=["licensing"], period=period, services=services) for period in periods]
+    for (was,), (now,) in zip(before, after, strict=True):
+        assert (now.started - was.started, now.submitted - was.submitted) == (2, 2)
+
+
+@time_machine.travel(NOW, tick=False)
 def test_a_period_with_nothing_in_it_has_no_median(known):
     figures = service_figures(kind="licensing", period=Period(first=date(2025, 6, 1), last=date(2025, 6, 30)))
     assert figures.completed == 0 and figures.median is None and figures.p90 is None
