@@ -351,7 +351,7 @@ def application_counts_of(*, kinds: list[str], periods: list[Period], closed: li
             )
         out.append(counts)
     through = _openings_through()
-    parts = []
+    parts, windows_of = [], []  # each part's rows, and the windows they count in
     # The days not sealed yet (today, usually) are counted on the applications once, for every window they
     # are part of: the windows all end today, so their live days are the same.
     lives: dict[Period, list[int]] = {}
@@ -361,29 +361,30 @@ def application_counts_of(*, kinds: list[str], periods: list[Period], closed: li
                 OpeningRollup.objects.filter(kind__in=kinds, day__gte=period.first, day__lte=min(through, period.last))
                 .order_by()
                 .values("kind")
-                .annotate(part=Value(window), started=Sum("started"), submitted=Sum("submitted"), online=Sum("online"))
+                .annotate(
+                    part=Value(len(parts)), started=Sum("started"), submitted=Sum("submitted"), online=Sum("online")
+                )
             )
+            windows_of.append([window])
         live_first = period.first if through is None else max(period.first, through + timedelta(days=1))
         if live_first <= period.last:
             lives.setdefault(Period(first=live_first, last=period.last), []).append(window)
-    live_windows = {}
     for live, windows in lives.items():
-        part = len(periods) + len(live_windows)  # rows of the live days: numbered after the windows
-        live_windows[part] = windows
         parts.append(
             Application.objects.filter(kind__in=kinds)
             .order_by()
             .filter(_in("created_at", live) | _in("submitted_at", live))
             .values("kind")
             .annotate(
-                part=Value(part),
+                part=Value(len(parts)),
                 started=Count("pk", filter=_in("created_at", live)),
                 submitted=Count("pk", filter=_in("submitted_at", live)),
                 online=Count("pk", filter=_in("created_at", live) & Q(online=True)),
             )
         )
+        windows_of.append(windows)
     for row in parts[0].union(*parts[1:], all=True) if parts else []:
-        for window in live_windows.get(row["part"], [row["part"]]):
+        for window in windows_of[row["part"]]:
             for key in ("started", "submitted", "online"):
                 out[window][row["kind"]][key] += row[key]
     return out
