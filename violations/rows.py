@@ -1,10 +1,15 @@
-"""What a violation shows in a page's table, as plain text values.
+"""What a violation shows in a table: a page's (plain text values) and a PDF's (rows of HTML, pdf_lines).
 
 The statement and the fleet pages show up to hundreds of rows of about a dozen cells each. Built here
 once per row (a dictionary the template reads with one lookup a cell) rather than by the template
 looking up model attributes and properties cell by cell, which cost more than the rest of the page
 (issue 20: the inquiry answered in about twice the time of a page with the base layout alone).
 """
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 
 from core.dates import datetime_writer
 from violations.constants import Issuer, ViolationStatus
@@ -59,3 +64,49 @@ def violations_cells(violations, numbers: dict[int, str] | None = None) -> list[
     texts = _Texts()
     numbers = numbers or {}
     return [violation_cells(v, billing_number=numbers.get(v.pk), texts=texts) for v in violations]
+
+
+# --- the rows of the PDFs' tables ---------------------------------------------------------------------------
+
+PAYMENT = "payment"  # last column: the e-payment number, or why there is none
+STATUS = "status"  # last column: paid / unpaid (and why it cannot be paid online)
+
+
+def pdf_lines(violations, *, numbers: dict[int, str] | None = None, plate: bool = True, last: str = "") -> str:
+    """The ``<tr>`` rows of a violations PDF's table (the statement, the payment notice, the fleet statement), in
+    the active language (the document's: built while it is rendered).
+
+    One string, not a template loop: a template puts each of a row's ten values through a node of its own, about
+    4 ms for the statement's 20 rows, a twentieth of WeasyPrint's time for the whole document (issue 20). Each
+    cell is one line of text: parts joined by the language's own comma; the offence in the document's language
+    only (Arabic when it has no English). ``numbers``: e-payment numbers by violation pk (``last=PAYMENT``).
+    """
+    texts = _Texts()
+    sep = escape(pgettext("list separator", ", "))
+    english = (get_language() or "ar")[:2] == "en"
+    not_online, paid_text, unpaid_text = escape(_("Not payable online")), escape(_("Paid")), escape(_("Unpaid"))
+    numbers = numbers or {}
+    out = []
+    for v in violations:
+        offence = escape(v.offence_en if english and v.offence_en else v.offence_ar)
+        if v.article:
+            offence = f"{offence}{sep}{escape(v.article)}"
+        issuer = texts.issuers.get(v.issuer, v.issuer)
+        when = f"{escape(texts.date(v.issued_at))}{sep}{escape(v.location or NONE)}{sep}{escape(issuer)}"
+        cells = [f"<tr><td>{escape(v.number)}</td><td>{offence}</td><td>{when}</td>"]
+        if plate:
+            cells.append(f'<td class="num">{escape(v.vehicle.plate) if v.vehicle_id else NONE}</td>')
+        cells.append(f'<td class="amount">{v.amount:.3f}</td>')  # stored with 3 decimals: nothing to round
+        if last == PAYMENT:
+            number = numbers.get(v.pk)
+            cells.append(f"<td>{escape(number) if number else f'{not_online}: {escape(texts.reason(v))}'}</td>")
+        elif last == STATUS:
+            if v.status == ViolationStatus.PAID:
+                cells.append(f"<td>{paid_text}</td>")
+            elif v.status == ViolationStatus.OPEN and v.payable:
+                cells.append(f"<td>{unpaid_text}</td>")
+            else:
+                cells.append(f"<td>{unpaid_text}: {escape(texts.reason(v))}</td>")
+        cells.append("</tr>")
+        out.append("".join(cells))
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

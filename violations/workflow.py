@@ -126,6 +126,11 @@ class Statement:
         return self.bills.per_violation.get(violation.pk)
 
     @property
+    def shows_plates(self) -> bool:
+        """Whether the PDF's table has a plate column: not on a vehicle's statement (its title names the plate)."""
+        return self.vehicle is None
+
+    @property
     def unpaid_rows(self) -> list[tuple[Violation, str | None]]:
         return [(v, self.billing_number(v)) for v in self.unpaid]
 

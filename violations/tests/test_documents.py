@@ -142,3 +142,37 @@ def test_a_vehicle_statement_pdf_names_the_plate_once_a_licence_statement_on_eve
         )
         assert html.count('<td class="num">10-79210</td>') == rows_with_plate
         assert pdf.startswith(b"%PDF")
+
+
+def test_the_pdf_rows_say_each_violation_in_the_documents_language_one_line_a_cell(vehicle):
+    """violations.rows.pdf_lines: what the statement, payment notice and fleet statement print on each row."""
+    from django.utils import translation
+
+    from violations.rows import PAYMENT, STATUS, pdf_lines
+
+    with_number = vehicle.violations.get(number="V-A")
+    with_number.location = "<b>دوار</b> & co"  # from the partner's feed: printed as text, never as markup
+    arabic_only = vehicle.violations.get(number="V-B")
+    held = ViolationFactory(vehicle=vehicle, number="V-C", not_payable=True, article="")
+    paid = ViolationFactory(vehicle=vehicle, number="V-D", paid=True)
+
+    with translation.override("en"):
+        rows = pdf_lines([with_number, arabic_only, held], numbers={with_number.pk: "1234567890123"}, last=PAYMENT)
+    first, second, third = rows.split("</tr>")[:3]
+    assert "<td>Parking in a prohibited place, 38/ب</td>" in first
+    assert "&lt;b&gt;دوار&lt;/b&gt; &amp; co, Greater Amman Municipality</td>" in first
+    assert '<td class="num">10-79210</td><td class="amount">15.000</td><td>1234567890123</td>' in first
+    assert "<td>الوقوف في مكان ممنوع, 38/ب</td>" in second  # no English offence: the Arabic one
+    assert '<td class="amount">20.500</td>' in second
+    assert "<td>Parking in a prohibited place</td>" in third  # no article: no separator
+    assert "<td>Not payable online: The Traffic Department has not released it for online payment" in third
+
+    with translation.override("ar"):
+        rows = pdf_lines([with_number, held, paid], plate=False, last=STATUS)
+    first, second, third = rows.split("</tr>")[:3]
+    assert "<td>الوقوف في مكان ممنوع، 38/ب</td>" in first
+    assert "10-79210" not in rows  # a vehicle's statement: the plate is in the title
+    assert first.endswith('<td class="amount">15.000</td><td>غير مدفوعة</td>')
+    assert second.endswith("<td>غير مدفوعة: لم تُتِحها إدارة السير للدفع الإلكتروني: تُسدَّد في أحد مكاتب إدارة السير</td>")
+    assert third.endswith("<td>مدفوعة</td>")
+    assert pdf_lines([paid], last="").endswith('<td class="amount">15.000</td></tr>')
