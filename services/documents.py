@@ -34,23 +34,27 @@ def verify_url(code: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("services:verify", kwargs={"code": code_display(code)})
 
 
+QR_QUIET_ZONE = 2  # modules of white around the symbol (the verification box's padding adds to it)
+
+
 def qr_data_uri(text: str) -> str:
-    """A PNG QR code as a data: URI (WeasyPrint embeds it; no file or network involved).
+    """A PNG QR code of ``text`` (error correction M) as a data: URI (WeasyPrint embeds it; no file or network).
 
-    One pixel a module, black and white: the template scales it up without smoothing
-    (``image-rendering: pixelated``), so it prints as sharp as an 8-pixel-a-module image, and WeasyPrint
-    decodes and embeds about 300 bytes instead of 8 times 8 as many pixels.
+    Encoded by zxing-cpp (its writer is Zint's, in C: 0.2 ms, the eight masks weighed by the standard's penalty
+    rules as before; the pure-Python qrcode took 4 ms of every issued document doing the same). One pixel a
+    module, black and white: the template scales it up without smoothing (``image-rendering: pixelated``), so it
+    prints as sharp as an 8-pixel-a-module image, and WeasyPrint decodes and embeds about 300 bytes instead of 8
+    times 8 as many pixels.
     """
-    import qrcode
+    import zxingcpp
     from PIL import Image
-    from qrcode.constants import ERROR_CORRECT_M
 
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
-    qr.add_data(text)
-    qr.make(fit=True)
-    matrix = qr.get_matrix()  # with the quiet zone (border)
-    image = Image.new("1", (len(matrix), len(matrix)))
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    modules = symbol.to_image(scale=1, add_quiet_zones=False)
+    height, width = modules.shape
+    drawn = Image.frombytes("L", (width, height), bytes(memoryview(modules))).convert("1", dither=Image.Dither.NONE)
+    image = Image.new("1", (width + 2 * QR_QUIET_ZONE, height + 2 * QR_QUIET_ZONE), 1)
+    image.paste(drawn, (QR_QUIET_ZONE, QR_QUIET_ZONE))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
