@@ -22,8 +22,8 @@ def test_a_worker_freezes_what_it_loaded_so_collections_skip_it():
 
 
 def test_a_document_rendered_in_a_worker_leaves_what_the_worker_froze_frozen():
-    """services.documents freezes the heap while WeasyPrint lays out a page and unfreezes it after: in a
-    worker that froze its start-up heap, that would hand the whole heap back to every later collection."""
+    """A render (services.documents) must not unfreeze the heap: in a worker that froze its start-up heap,
+    that would hand the whole heap back to every later collection."""
     from services.documents import pdf_from_html
 
     hooks = runpy.run_path(str(CONFIG))
@@ -32,7 +32,7 @@ def test_a_document_rendered_in_a_worker_leaves_what_the_worker_froze_frozen():
     try:
         gc.unfreeze()
         assert pdf_from_html(page).startswith(b"%PDF-")
-        assert gc.get_freeze_count() == 0  # a process that froze nothing: frozen for the render only
+        assert gc.get_freeze_count() == 0  # a process that froze nothing: nothing frozen by the render
         hooks["post_worker_init"](worker=None)
         assert not any(o is kept for o in gc.get_objects())
         assert pdf_from_html(page).startswith(b"%PDF-")
