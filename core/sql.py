@@ -10,6 +10,11 @@ dates and amounts as text). Anything not on such a path uses the ORM.
 parsed and planned once per connection instead of once per request (``DATABASE_PREPARED_STATEMENTS``).
 """
 
+import re
+import select as io_select
+import threading
+import time
+from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
@@ -121,5 +126,116 @@ def insert(model, **values) -> None:
     sql, fields = _insert_statement(model)
     instance = model(**values)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    if _held.depth and connection.vendor == "postgresql":
+        _held.writes.append((sql, params))  # written by writes_alongside, or as writes_held ends
+        return
     with cursor() as c:
         c.execute(sql, params)
+
+
+# --- writes held back, then done while the page is laid out -------------------------------------------------
+
+
+class _Held(threading.local):
+    def __init__(self):
+        self.depth = 0  # writes_held() blocks open on this thread
+        self.writes: list[tuple[str, list]] = []  # held: (statement, values), not yet sent
+        self.sent = None  # the connection's libpq handle while sent writes are unconfirmed
+
+
+_held = _Held()
+
+
+@contextmanager
+def writes_held():
+    """Inside this block, :func:`insert` on PostgreSQL holds its row back (a page's reads come first) until
+    :func:`writes_alongside` sends it, and leaving the block writes and confirms whatever is still held: the
+    block never ends with a row unwritten, whatever happens in it.
+
+    For a row every request of a kind writes and nothing reads back (the inquiry's log line): it goes to the
+    database while the answer is laid out instead of before, and is committed before the answer leaves."""
+    _held.depth += 1
+    try:
+        yield
+    finally:
+        _held.depth -= 1
+        if _held.depth == 0:
+            try:
+                _confirm()
+                for statement, values in _held.writes:
+                    with cursor() as c:
+                        c.execute(statement, values)
+            finally:
+                _held.writes = []
+
+
+@contextmanager
+def writes_alongside():
+    """Send the rows :func:`writes_held` holds and run this block while the database writes them (and commits
+    them, outside a transaction); leaving it waits for the database to confirm each one, so what follows (the
+    answer) comes after they are stored. A statement run inside the block first waits for them (one
+    conversation at a time on a connection). Nothing held, or not PostgreSQL: just the block."""
+    if not _held.writes or connection.vendor != "postgresql" or _held.sent is not None:
+        yield
+        return
+    writes, _held.writes = _held.writes, []
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    started = time.perf_counter()
+    with connection.wrap_database_errors:
+        for statement, values in writes:
+            _send(pgconn, statement, values)
+    _held.sent = pgconn
+
+    def confirmed_first(execute, sql, params, many, context):
+        _confirm()
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(confirmed_first):
+            yield
+    finally:
+        _confirm()
+        if connection.queries_logged:
+            for statement, values in writes:
+                connection.queries_log.append(
+                    {
+                        "sql": f"{statement} -- {values!r} (sent alongside)",
+                        "time": f"{time.perf_counter() - started:.3f}",
+                    }
+                )
+
+
+def _send(pgconn, statement: str, values: list) -> None:
+    """``statement`` (with ``%s`` placeholders) sent on the connection's libpq handle, not waited for; the
+    values adapted by psycopg as for any of its queries."""
+    from psycopg.adapt import PyFormat, Transformer
+
+    numbered = iter(range(1, statement.count("%s") + 1))
+    text = re.sub(r"%s", lambda _: f"${next(numbered)}", statement)
+    transformer = Transformer(connection.connection)
+    dumped = transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
+    pgconn.send_query_params(text.encode(), dumped, param_types=transformer.types, param_formats=transformer.formats)
+    while pgconn.flush():
+        io_select.select([], [pgconn.socket], [])
+
+
+def _confirm() -> None:
+    """Wait for the sent writes' results; a failed one raises as Django's database error."""
+    pgconn, _held.sent = _held.sent, None
+    if pgconn is None:
+        return
+    from psycopg import errors, pq
+
+    failure = None
+    with connection.wrap_database_errors:
+        while True:
+            pgconn.consume_input()
+            if not pgconn.is_busy():
+                break
+            io_select.select([pgconn.socket], [], [])
+        while (result := pgconn.get_result()) is not None:
+            if result.status != pq.ExecStatus.COMMAND_OK and failure is None:
+                failure = errors.error_from_result(result, encoding=connection.connection.info.encoding)
+        if failure is not None:
+            raise failure

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from accounts.party import party_for_request
+from core import sql
 from violations import selectors, workflow
 from violations.constants import SESSION_SUBJECT
 
@@ -94,4 +95,6 @@ def statement_page(request, *, answered: bool = False, found=None):
             cache.set(key, body, STATEMENT_BODY_SECONDS)
         context["statement"] = result
     context["body"] = mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping)
-    return render(request, "violations/statement.html", context)
+    # An inquiry's log line, held while the statement was read (views.inquiry_*), is written meanwhile.
+    with sql.writes_alongside():
+        return render(request, "violations/statement.html", context)

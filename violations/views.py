@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors as account_selectors
 from accounts.party import party_for_request
+from core import sql
 from core.forms import form_add_errors
 from core.ratelimit import client_ip, too_many_requests
 from violations import documents, selectors, statement_pages, workflow
@@ -55,6 +56,13 @@ def inquiry_vehicle(request):
     form = VehicleInquiryForm(request.POST)
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
+    # The inquiry's log line is held until the statement is read, written while the page is laid out, and
+    # committed before the answer leaves (core.sql.writes_held; issue 20).
+    with sql.writes_held():
+        return _vehicle_answer(request, form)
+
+
+def _vehicle_answer(request, form):
     vehicle = vehicle_inquiry(request, party=party_for_request(request), data=form.cleaned_data)
     if vehicle is None:
         # The same words whether the plate is unknown or the registration number is wrong.
@@ -75,6 +83,11 @@ def inquiry_licence(request):
     form = LicenceInquiryForm(request.POST)
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
+    with sql.writes_held():  # as for a vehicle
+        return _licence_answer(request, form)
+
+
+def _licence_answer(request, form):
     licence = licence_inquiry(request, party=party_for_request(request), data=form.cleaned_data)
     if licence is None:
         form.add_error(None, _("No driving licence matches these details. Check the number, centre and category."))

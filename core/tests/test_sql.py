@@ -1,6 +1,8 @@
 """core.sql: reads and writes by statements written once, as the ORM would do them."""
 
 import pytest
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from core import sql
@@ -51,3 +53,65 @@ def test_insert_leaves_a_model_with_save_receivers_to_the_orm(user):
         post_save.disconnect(receiver, sender=InquiryLog)
     assert heard == [("s" * 64, True)]
     assert InquiryLog.objects.get().subject_hash == "s" * 64
+
+
+# --- writes held back, then done while the page is laid out (the inquiry's log line) ---------------------------
+
+
+def _log_line(user, subject="h" * 64, **values):
+    sql.insert(InquiryLog, user=user, kind="vehicle", subject_hash=subject, matched=True, **values)
+
+
+def test_a_held_row_waits_for_the_reads_then_is_written_while_the_block_runs(user):
+    with sql.writes_held():
+        _log_line(user)
+        assert not InquiryLog.objects.exists()  # held: the page's reads come first
+        if connection.vendor == "postgresql":
+            with sql.writes_alongside():
+                # A statement inside the block waits for the row first (one conversation at a time).
+                assert InquiryLog.objects.get().subject_hash == "h" * 64
+    assert InquiryLog.objects.count() == 1
+
+
+def test_a_block_that_never_lays_a_page_out_still_writes_what_it_held(user):
+    """The inquiry that found nothing, or failed after its look-up: the line is written as the block ends."""
+    with pytest.raises(ValueError), sql.writes_held():
+        _log_line(user, subject="f" * 64)
+        raise ValueError("after the look-up")
+    assert InquiryLog.objects.get().subject_hash == "f" * 64
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_row_the_database_refuses_fails_the_block_not_silently(user):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic(), sql.writes_held():
+        sql.insert(InquiryLog, user=user, kind=None, subject_hash="n" * 64, matched=True)  # kind is NOT NULL
+        with sql.writes_alongside():
+            pass
+    assert not InquiryLog.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_inquirys_log_line_is_committed_before_the_answer_leaves(client):
+    """Seen from another connection (only committed rows are) as soon as the statement page is answered."""
+    import psycopg
+
+    from accounts.tests.factories import UserFactory
+    from violations.tests.factories import VehicleFactory, ViolationFactory
+
+    person = UserFactory()
+    ViolationFactory(vehicle=VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154"))
+    client.force_login(person)
+    form = {"plate_code": "10", "plate_number": "79210", "registration_number": "7702154"}
+
+    response = client.post(reverse("violations:inquiry-vehicle"), form)
+
+    assert response.status_code == 200 and b"violations-count" in response.content
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}, autocommit=True) as other:
+        (count,) = other.execute(
+            f"SELECT COUNT(*) FROM {InquiryLog._meta.db_table} WHERE user_id = %s", [person.pk]
+        ).fetchone()
+    assert count == 1
