@@ -170,6 +170,17 @@ def statement_state(*, subject: dict) -> str | None:
     None when this cannot be known so: not PostgreSQL (no row versions), a source that is not the local copy
     (a live partner is asked on every inquiry), or the vehicle or licence gone.
     """
+    query = statement_state_query(subject=subject)
+    if query is None:
+        return None
+    with sql.cursor() as cursor:
+        cursor.execute(*query)
+        return statement_state_digest(subject=subject, rows=cursor.fetchall())
+
+
+def statement_state_query(*, subject: dict) -> tuple[str, list] | None:
+    """The query of :func:`statement_state` and its values (None: the state cannot be known so), for a caller
+    that sends it alongside other work (statement_pages) and makes the digest of its rows itself."""
     kind, subject_id = subject.get("kind"), subject.get("id")
     if connection.vendor != "postgresql" or not getattr(get_source(), "reads_local_copy", False):
         return None
@@ -182,12 +193,15 @@ def statement_state(*, subject: dict) -> str | None:
     params += [BILL_KIND, BillStatus.OPEN.value, timezone.now()]
     if kind == InquiryKind.LICENCE:
         params += [subject_id, cancelled]
-    with sql.cursor() as cursor:
-        cursor.execute(_STATE_SQL[kind], params)
-        rows = sorted(cursor.fetchall())
+    return _STATE_SQL[kind], params
+
+
+def statement_state_digest(*, subject: dict, rows) -> str | None:
+    """The digest of the rows of :func:`statement_state_query` (None: the vehicle or licence is gone)."""
+    rows = sorted(tuple(row) for row in rows)
     if not rows or rows[0][0] != 0:
         return None
-    return hashlib.sha256(repr((kind, rows)).encode()).hexdigest()
+    return hashlib.sha256(repr((subject["kind"], rows)).encode()).hexdigest()
 
 
 # --- payment notice ---------------------------------------------------------------------------

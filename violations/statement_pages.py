@@ -4,10 +4,12 @@ The views (violations.views) answer the inquiry and the statement's address with
 
 import functools
 import hashlib
+import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
@@ -65,8 +67,16 @@ def _statement_body(result) -> str:
 
 
 def _state_key(subject: dict) -> str | None:
-    state = selectors.statement_state(subject=subject)
+    return _key(selectors.statement_state(subject=subject))
+
+
+def _key(state: str | None) -> str | None:
     return None if state is None else f"violations:statement-state:{layout_version()}:{get_language()}:{state}"
+
+
+# Where the kept statement goes in a page laid out before the state was known (unguessable: no text a person
+# typed can hold it).
+BODY_PLACE = mark_safe(f"<!--statement-{secrets.token_hex(16)}-->")  # noqa: S308 (our own comment)
 
 
 def statement_page(request, *, answered: bool = False, found=None):
@@ -76,25 +86,33 @@ def statement_page(request, *, answered: bool = False, found=None):
     form). ``found``: the vehicle or licence the inquiry has just read.
 
     While ``selectors.statement_state`` says nothing the statement shows has changed, the page is shown
-    again as laid out before, without reading its rows or looking up its bills (issue 20). Otherwise it is
-    read, laid out, and kept under that state only if the state is still the same after the reading: a page
-    is never kept under a state it was not read from (a first showing makes e-payment numbers, which is a
-    new state: that one is kept by the next showing)."""
+    again as laid out before, without reading its rows or looking up its bills (issue 20). The state's query
+    goes to the database with the inquiry's log line (core.sql.alongside) while the page around the statement
+    is laid out; the kept statement then takes its place. Otherwise (a new state) the statement is read, laid
+    out, and kept under that state only if the state is still the same after the reading: a page is never
+    kept under a state it was not read from (a first showing makes e-payment numbers, which is a new state:
+    that one is kept by the next showing)."""
     subject = request.session.get(SESSION_SUBJECT)
     if not subject:
         return None
-    key = _state_key(subject)
-    body = cache.get(key) if key else None
     context = {"kind": subject["kind"], "answered": answered}
-    if body is None:
-        result = statement_for_request(request, found=found)
-        if result is None:  # gone from the partner's data
-            return None
-        body = _statement_body(result)
-        if key is not None and _state_key(subject) == key:
-            cache.set(key, body, STATEMENT_BODY_SECONDS)
-        context["statement"] = result
+    query = selectors.statement_state_query(subject=subject)
+    key = None
+    if query is not None:
+        with sql.alongside(read=query) as sent:
+            page = render_to_string("violations/statement.html", {**context, "body": BODY_PLACE}, request)
+            key = _key(selectors.statement_state_digest(subject=subject, rows=sent.rows()))
+        body = cache.get(key) if key else None
+        if body is not None:
+            return HttpResponse(page.replace(BODY_PLACE, body, 1))
+    result = statement_for_request(request, found=found)
+    if result is None:  # gone from the partner's data
+        return None
+    body = _statement_body(result)
+    if key is not None and _state_key(subject) == key:
+        cache.set(key, body, STATEMENT_BODY_SECONDS)
+    context["statement"] = result
     context["body"] = mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping)
-    # An inquiry's log line, held while the statement was read (views.inquiry_*), is written meanwhile.
+    # An inquiry's log line still held (no state to read: not the local copy) is written meanwhile.
     with sql.writes_alongside():
         return render(request, "violations/statement.html", context)
