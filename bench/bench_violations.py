@@ -478,7 +478,8 @@ def run(ctx) -> None:
         note=f"{_ms(pdf)} vs {_ms(one_line_layout)}",
     )
 
-    # Over HTTP: the statement page on gunicorn with concurrent clients (same signed-in session).
+    # Over HTTP: the statement page on gunicorn with concurrent clients (same signed-in session), of 20 violations.
+    subject(subjects["target"])
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     n = ctx.scale(400) if not ctx.quick else 100
     ctx.load(

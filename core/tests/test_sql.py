@@ -120,7 +120,7 @@ def test_the_inquirys_log_line_is_committed_before_the_answer_leaves(client):
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_a_read_sent_alongside_the_held_rows_sees_them_and_answers_as_a_cursor_would(user):
     table = InquiryLog._meta.db_table
-    read = (f"SELECT subject_hash, matched, violations_count FROM {table} WHERE user_id = %s ORDER BY id", [user.pk])  # noqa: S608
+    read = (f"SELECT subject_hash, matched, violations_count FROM {table} WHERE user_id = %s ORDER BY id", [user.pk])
     with sql.writes_held():
         _log_line(user, subject="a" * 64)
         _log_line(user, subject="b" * 64, violations_count=3)
