@@ -16,7 +16,7 @@ import select as io_select
 import threading
 import time
 import weakref
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 
 from django.conf import settings
@@ -229,6 +229,13 @@ class _Sent:
                 connection.queries_log.append({"sql": f"{statement} -- {values!r} (sent alongside)", "time": took})
 
 
+def _flush(pgconn, *, sync: bool) -> None:
+    if sync:
+        pgconn.pipeline_sync()
+    while pgconn.flush():
+        io_select.select([], [pgconn.socket], [])
+
+
 def _next_result(pgconn):
     while True:
         pgconn.consume_input()
@@ -251,21 +258,23 @@ def alongside(read: tuple[str, list] | None = None):
     writes, _held.writes = _held.writes, []
     connection.ensure_connection()
     pgconn = connection.connection.pgconn
+    groups: list[str] = []
     with connection.wrap_database_errors:
         pgconn.enter_pipeline_mode()
         try:
-            groups = []
             for statement, values in writes:
                 groups += _send(pgconn, statement, values)
             if read:
                 groups += [*_send(pgconn, *read)[:-1], "read"]
-            pgconn.pipeline_sync()
-            while pgconn.flush():
-                io_select.select([], [pgconn.socket], [])
         except BaseException:
+            # Nothing of it can be trusted: close what was queued (a sync point, its answers read back) and
+            # report the first error; a broken connection fails both, and the first is the one to see.
             _prepared_on.pop(pgconn, None)
-            pgconn.exit_pipeline_mode() if not groups else _Sent(pgconn, writes, read, groups).finish()
+            with suppress(Exception):
+                _flush(pgconn, sync=True)
+                _Sent(pgconn, writes, read, groups).finish()
             raise
+        _flush(pgconn, sync=True)
     sent = _held.sent = _Sent(pgconn, writes, read, groups)
 
     def finished_first(execute, sql, params, many, context):

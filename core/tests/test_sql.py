@@ -130,3 +130,17 @@ def test_a_read_sent_alongside_the_held_rows_sees_them_and_answers_as_a_cursor_w
     with connection.cursor() as c:
         c.execute(*read)
         assert c.fetchall() == rows
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_value_that_cannot_be_sent_fails_the_block_and_leaves_the_connection_usable(user):
+    class Unsendable:
+        pass
+
+    with pytest.raises(Exception, match="Unsendable|adapt"), sql.writes_held():
+        _log_line(user, subject="c" * 64)
+        with sql.alongside(read=("SELECT %s::text", [Unsendable()])):
+            pass
+    with connection.cursor() as c:
+        c.execute("SELECT 1")
+        assert c.fetchone() == (1,)
