@@ -128,7 +128,7 @@ def insert(model, **values) -> None:
     sql, fields = _insert_statement(model)
     instance = model(**values)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    if _held.depth and connection.vendor == "postgresql":
+    if _held.depth and connection.vendor == "postgresql" and not connection.in_atomic_block:
         _held.writes.append((sql, params))  # written by writes_alongside, or as writes_held ends
         return
     with cursor() as c:
@@ -150,7 +150,7 @@ _held = _Held()
 
 @contextmanager
 def writes_held():
-    """Inside this block, :func:`insert` on PostgreSQL holds its row back (a page's reads come first) until
+    """Inside this block, :func:`insert` on PostgreSQL, outside a transaction, holds its row back (a page's reads come first) until
     :func:`writes_alongside` sends it, and leaving the block writes and confirms whatever is still held: the
     block never ends with a row unwritten, whatever happens in it.
 
@@ -172,22 +172,26 @@ def writes_held():
 
 
 class _Sent:
-    """What :func:`alongside` sent on the connection's libpq handle (in pipeline mode, one sync point): the held
-    writes, then at most one read. ``rows()`` waits for everything and answers the read's rows."""
+    """What :func:`alongside` sent on the connection's libpq handle, in pipeline mode: the held writes and their
+    sync point (their own transaction: committed whatever becomes of the read), then the read (prepared on the
+    connection the first time) and its sync point. ``rows()`` waits for everything and answers the read's rows."""
 
-    def __init__(self, pgconn, writes: list, read: tuple | None, groups: list[str]):
-        self.pgconn, self.writes, self.read, self.groups = pgconn, writes, read, groups
+    def __init__(self, pgconn, writes: list, read: tuple | None, steps: list, name: str | None):
+        self.pgconn, self.writes, self.read, self.steps, self.name = pgconn, writes, read, steps, name
         self.started = time.perf_counter()
         self.done = False
         self.read_rows: list[tuple] = []
+        self.read_again = False  # the prepared read was refused (its name gone or taken): read as any statement
 
     def rows(self) -> list[tuple]:
         self.finish()
-        return self.read_rows
+        return _Synchronous(self.read).rows() if self.read_again else self.read_rows
 
     def finish(self) -> None:
-        """Wait for the database's answers (the writes confirmed: committed, outside a transaction), leave
-        pipeline mode; a refused statement raises as Django's database error."""
+        """Wait for the database's answers, reading each sync point (where a commit's own error comes), and leave
+        pipeline mode. A write refused raises as Django's database error; a read refused for its prepared name
+        (dropped by a psycopg ``DEALLOCATE ALL`` after a rollback, or already there) is read again by
+        ``rows()``; any other refused read raises."""
         if self.done:
             return
         self.done = True
@@ -196,44 +200,66 @@ class _Sent:
         from psycopg import errors, pq
         from psycopg.adapt import Transformer
 
-        pgconn, failure = self.pgconn, None
-        encoding = connection.connection.info.encoding
+        pgconn = self.pgconn
+        failures = {"write": None, "read": None}
+        section, prepared_ok = "write", False
         with connection.wrap_database_errors:
             try:
-                for group in [*self.groups, "sync"]:  # what was queued, in order, then the sync point
-                    while (result := _next_result(pgconn)) is not None:
+                for step in self.steps:
+                    if step in ("prepare", "read"):
+                        section = "read"
+                    while True:
+                        result = _next_result(pgconn)
+                        if result is None:
+                            if step == "sync":
+                                continue  # a commit's error comes between the last statement and the sync point
+                            break
                         status = result.status
                         if status == pq.ExecStatus.PIPELINE_SYNC:
                             break
-                        if status == pq.ExecStatus.TUPLES_OK and group == "read":
+                        if status == pq.ExecStatus.TUPLES_OK and step == "read":
                             loader = Transformer(connection.connection)
                             loader.set_pgresult(result)
                             self.read_rows = loader.load_rows(0, result.ntuples, tuple)
-                        elif status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK) and failure is None:
-                            if status == pq.ExecStatus.PIPELINE_ABORTED:
-                                failure = errors.PipelineAborted("pipeline aborted")
-                            else:
-                                failure = errors.error_from_result(result, encoding=encoding)
-                    else:
-                        continue
-                    break  # the sync point: nothing more was sent
-            finally:
-                pgconn.exit_pipeline_mode()
-            if failure is not None:
-                # What this pipeline prepared may not exist (a failed statement aborts the rest): prepare again.
-                _prepared_on.pop(pgconn, None)
-                raise failure
+                        elif status == pq.ExecStatus.COMMAND_OK and step == "prepare":
+                            prepared_ok = True
+                        elif (
+                            status
+                            not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK, pq.ExecStatus.PIPELINE_ABORTED)
+                            and failures[section] is None
+                        ):
+                            failures[section] = errors.error_from_result(
+                                result, encoding=connection.connection.info.encoding
+                            )
+            except BaseException:
+                with suppress(Exception):
+                    pgconn.exit_pipeline_mode()
+                raise
+            pgconn.exit_pipeline_mode()
+            if prepared_ok:
+                _prepared_on.setdefault(pgconn, set()).add(self.name)
+            if failures["write"] is not None:
+                raise failures["write"]
+            if failures["read"] is not None:
+                state = failures["read"].sqlstate
+                if self.name and state == "26000":  # gone: prepare it again next time
+                    _prepared_on.setdefault(pgconn, set()).discard(self.name)
+                    self.read_again = True
+                elif self.name and state == "42P05":  # already there: use it next time
+                    _prepared_on.setdefault(pgconn, set()).add(self.name)
+                    self.read_again = True
+                else:
+                    raise failures["read"]
         if connection.queries_logged:
             took = f"{time.perf_counter() - self.started:.3f}"
             for statement, values in [*self.writes, *([self.read] if self.read else [])]:
                 connection.queries_log.append({"sql": f"{statement} -- {values!r} (sent alongside)", "time": took})
 
 
-def _flush(pgconn, *, sync: bool) -> None:
-    if sync:
-        pgconn.pipeline_sync()
+def _flush(pgconn) -> None:
     while pgconn.flush():
-        io_select.select([], [pgconn.socket], [])
+        io_select.select([pgconn.socket], [pgconn.socket], [])
+        pgconn.consume_input()
 
 
 def _next_result(pgconn):
@@ -247,35 +273,56 @@ def _next_result(pgconn):
 @contextmanager
 def alongside(read: tuple[str, list] | None = None):
     """Send the rows :func:`writes_held` holds, and ``read`` (a SELECT and its values), without waiting: the block
-    runs while the database writes (and commits, outside a transaction) and reads. It yields what was sent:
-    ``.rows()`` waits and answers the read's rows. Leaving the block waits for the database to confirm the
-    writes, so what follows (the answer) comes after they are stored; a statement run inside the block first
-    waits for them (one conversation at a time on a connection). Not PostgreSQL, or nothing to send: the
-    block runs, and ``rows()`` reads as any statement does."""
+    runs while the database writes (and commits: outside a transaction, in their own) and reads. It yields what
+    was sent: ``.rows()`` waits and answers the read's rows. Leaving the block waits for the database to confirm
+    the writes, so what follows (the answer) comes after they are stored; a statement run inside the block
+    first waits for them (one conversation at a time on a connection). Only statements run by a cursor are
+    waited for: nothing in the block may change the transaction (``atomic()``) or use the psycopg connection
+    directly. Not PostgreSQL, or nothing to send: the block runs, and ``rows()`` reads as any statement does."""
     if connection.vendor != "postgresql" or _held.sent is not None or not (_held.writes or read):
         yield _Synchronous(read)
         return
     writes, _held.writes = _held.writes, []
     connection.ensure_connection()
     pgconn = connection.connection.pgconn
-    groups: list[str] = []
+    steps: list[str] = []
+    name = None
     with connection.wrap_database_errors:
         pgconn.enter_pipeline_mode()
         try:
             for statement, values in writes:
-                groups += _send(pgconn, statement, values)
+                pgconn.send_query_params(*_numbered(statement, values))
+                steps.append("write")
+            if writes:
+                pgconn.pipeline_sync()
+                steps.append("sync")
             if read:
-                groups += [*_send(pgconn, *read)[:-1], "read"]
+                text, values = _numbered(*read)
+                if settings.DATABASE_PREPARED_STATEMENTS and not connection.in_atomic_block:
+                    # Prepared as cursor() prepares: a generic plan once PostgreSQL finds it as good (planned for
+                    # its values every time, the state of a vehicle of 200 violations got a 65 ms plan).
+                    name = "portal_" + hashlib.sha1(text, usedforsecurity=False).hexdigest()[:20]
+                    if name not in _prepared_on.get(pgconn, ()):
+                        pgconn.send_prepare(name.encode(), text)
+                        steps.append("prepare")
+                    pgconn.send_query_prepared(name.encode(), values)
+                else:
+                    pgconn.send_query_params(text, values)
+                steps.append("read")
+                pgconn.pipeline_sync()
+                steps.append("sync")
         except BaseException:
-            # Nothing of it can be trusted: close what was queued (a sync point, its answers read back) and
-            # report the first error; a broken connection fails both, and the first is the one to see.
-            _prepared_on.pop(pgconn, None)
+            # Close what was queued (a sync point, its answers read back) and report the first error; a broken
+            # connection fails both, and the first is the one to see.
             with suppress(Exception):
-                _flush(pgconn, sync=True)
-                _Sent(pgconn, writes, read, groups).finish()
+                if steps and steps[-1] != "sync":
+                    pgconn.pipeline_sync()
+                    steps.append("sync")
+                _flush(pgconn)
+                _Sent(pgconn, writes, read, steps, name).finish()
             raise
-        _flush(pgconn, sync=True)
-    sent = _held.sent = _Sent(pgconn, writes, read, groups)
+        _flush(pgconn)
+    sent = _held.sent = _Sent(pgconn, writes, read, steps, name)
 
     def finished_first(execute, sql, params, many, context):
         sent.finish()
@@ -305,36 +352,19 @@ class _Synchronous:
             return c.fetchall()
 
 
-# The statements prepared on each libpq connection (weakly held: a closed connection takes its entry along).
+# The reads prepared on each libpq connection (weakly held: a closed connection takes its entry along); a name is
+# added once PostgreSQL confirmed its PREPARE.
 _prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _send(pgconn, statement: str, values: list) -> list[str]:
-    """``statement`` (with ``%s`` placeholders) queued on the connection's libpq handle, as a statement prepared
-    on this connection (the first time here: prepared first, in the same pipeline): planned as :func:`cursor`'s
-    statements are, a generic plan once PostgreSQL finds it as good (an unprepared statement is planned for
-    its values every time: the statement's state for a vehicle of 200 violations got a 65 ms plan). The values
-    are sent as text, adapted by psycopg, and typed by the server from the statement. Answers what it queued:
-    the results to read back, in order."""
+def _numbered(statement: str, values: list) -> tuple[bytes, list]:
+    """``statement`` with ``$1``, ``$2``… for its ``%s`` (``%%`` is a literal ``%``) and its values as text, adapted
+    by psycopg; the server types them from the statement."""
     from psycopg.adapt import PyFormat, Transformer
 
-    name = "portal_" + hashlib.sha1(statement.encode(), usedforsecurity=False).hexdigest()[:20]
     numbered = iter(range(1, statement.count("%s") + 1))
-    text = re.sub(r"%s", lambda _: f"${next(numbered)}", statement)
-    dumped = Transformer(connection.connection).dump_sequence(values, [PyFormat.TEXT] * len(values))
-    if connection.in_atomic_block:
-        # In a transaction (a test's, an atomic block): unprepared, as a rolled-back transaction may take the
-        # statement with it (psycopg forgets its own prepared statements on a rollback too).
-        pgconn.send_query_params(text.encode(), dumped)
-        return ["statement"]
-    queued = []
-    prepared = _prepared_on.setdefault(pgconn, set())
-    if name not in prepared:
-        pgconn.send_prepare(name.encode(), text.encode())
-        prepared.add(name)
-        queued.append("prepare")
-    pgconn.send_query_prepared(name.encode(), dumped)
-    return [*queued, "statement"]
+    text = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbered)}", statement)
+    return text.encode(), Transformer(connection.connection).dump_sequence(values, [PyFormat.TEXT] * len(values))
 
 
 def _confirm() -> None:
