@@ -511,6 +511,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per request (portal.metrics); LOG_REQUESTS=false leaves them to the proxy's access log.
         "portal.request": {"level": "INFO" if read_env(env.bool, "LOG_REQUESTS", default=True) else "WARNING"},
+        # WeasyPrint's progress ("Step 5 - Creating layout - Page 2"): eight lines a document, no news to anyone.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -235,3 +235,11 @@ def test_a_cache_or_redis_breadcrumb_keeps_its_command_but_not_its_key():
     assert kept["message"] == "GET ***" and "data" not in kept
     query = {"category": "query", "message": "SELECT 1"}
     assert sentry_before_breadcrumb(dict(query)) == query
+
+
+def test_weasyprints_progress_lines_stay_out_of_the_log():
+    """Each PDF would add eight "Step n - …" lines at INFO to the portal's log (one per layout step)."""
+    import logging
+
+    assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
+    assert logging.getLogger("weasyprint").isEnabledFor(logging.WARNING)  # its warnings (a missing glyph) stay
