@@ -129,7 +129,7 @@ def insert(model, **values) -> None:
     instance = model(**values)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     if _held.depth and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        _held.writes.append((sql, params))  # written by writes_alongside, or as writes_held ends
+        _held.writes.append((sql, params))  # written by alongside(), or as writes_held ends
         return
     with cursor() as c:
         c.execute(sql, params)
@@ -151,7 +151,7 @@ _held = _Held()
 @contextmanager
 def writes_held():
     """Inside this block, :func:`insert` on PostgreSQL, outside a transaction, holds its row back (a page's reads come first) until
-    :func:`writes_alongside` sends it, and leaving the block writes and confirms whatever is still held: the
+    :func:`alongside` sends it, and leaving the block writes and confirms whatever is still held: the
     block never ends with a row unwritten, whatever happens in it.
 
     For a row every request of a kind writes and nothing reads back (the inquiry's log line): it goes to the
@@ -333,11 +333,6 @@ def alongside(read: tuple[str, list] | None = None):
             yield sent
     finally:
         sent.finish()
-
-
-def writes_alongside():
-    """:func:`alongside` with nothing to read: the held rows written while the block runs."""
-    return alongside()
 
 
 class _Synchronous:

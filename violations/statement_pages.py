@@ -114,5 +114,5 @@ def statement_page(request, *, answered: bool = False, found=None):
     context["statement"] = result
     context["body"] = mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping)
     # An inquiry's log line still held (no state to read: not the local copy) is written meanwhile.
-    with sql.writes_alongside():
+    with sql.alongside():
         return render(request, "violations/statement.html", context)

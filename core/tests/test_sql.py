@@ -83,7 +83,7 @@ def test_a_held_row_waits_for_the_reads_then_is_written_while_the_block_runs(use
     with sql.writes_held():
         _log_line(user)
         assert not InquiryLog.objects.exists()  # held: the page's reads come first
-        with sql.writes_alongside():
+        with sql.alongside():
             # A statement inside the block waits for the row first (one conversation at a time).
             assert InquiryLog.objects.get().subject_hash == "h" * 64
     assert _committed(user) == ["h" * 64]
@@ -106,33 +106,29 @@ def test_a_block_that_never_lays_a_page_out_still_writes_what_it_held(user):
     assert _committed(user) == ["f" * 64]
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_a_row_the_database_refuses_fails_the_block_not_silently(user):
-    from django.db import IntegrityError
-
-    with pytest.raises(IntegrityError), sql.writes_held():
-        sql.insert(InquiryLog, user=user, kind=None, subject_hash="n" * 64, matched=True)  # kind is NOT NULL
-        with sql.writes_alongside():
-            pass
-    assert _committed(user) == []
-    assert InquiryLog.objects.count() == 0  # and the connection answers again
+def _refused_at_once(user):
+    sql.insert(InquiryLog, user=user, kind=None, subject_hash="n" * 64, matched=True)  # kind is NOT NULL
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_a_row_refused_only_at_commit_fails_the_block_and_the_connection_answers_again(user):
+def _refused_at_commit(user):
     """Foreign keys are checked at commit (Django makes them deferrable): the error comes at the sync point."""
-    from django.db import IntegrityError
-
     from accounts.models import User
 
-    missing = User(pk=user.pk + 10_000)
+    _log_line(User(pk=user.pk + 10_000), subject="k" * 64)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize("refused", [_refused_at_once, _refused_at_commit], ids=["statement", "commit"])
+def test_a_row_the_database_refuses_fails_the_block_and_the_connection_answers_again(user, refused):
+    from django.db import IntegrityError
+
     with pytest.raises(IntegrityError), sql.writes_held():
-        _log_line(missing, subject="k" * 64)
-        with sql.writes_alongside():
+        refused(user)
+        with sql.alongside():
             pass
-    assert InquiryLog.objects.count() == 0
+    assert _committed(user) == []
+    assert InquiryLog.objects.count() == 0  # the connection answers again (not left in pipeline mode)
 
 
 @pytest.mark.django_db(transaction=True)
