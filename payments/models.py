@@ -65,6 +65,11 @@ class Bill(models.Model):
     close_reason = models.CharField(_("Reason for closing"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The RSA signature of the MsgBody of this bill's last bill pull answer (payments.efawateercom.handling):
+    # the next pull uses it instead of signing again if it verifies over that pull's MsgBody with the
+    # portal's key, i.e. while the bill and the key are unchanged (issue 20). A kept copy, not a fact about
+    # the bill: a stale or damaged value is never sent, only signed afresh.
+    pull_signature = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

@@ -26,6 +26,7 @@ BILL_PULL_FIELDS = (
     "issued_at",
     "due_at",
     "expires_at",
+    "pull_signature",
 )
 
 
@@ -65,6 +66,7 @@ def bill_for_pull(billing_number: str) -> dict | None:
         return None
     bill = dict(zip(BILL_PULL_FIELDS, row, strict=True))
     bill["amount"] = Decimal(str(bill["amount"]))
+    bill["pull_signature"] = bytes(bill["pull_signature"]) if bill["pull_signature"] else None
     for name in ("issued_at", "due_at", "expires_at"):
         bill[name] = _aware(bill[name])
     return bill

@@ -6,6 +6,7 @@ touched only through ``payments.services`` and ``payments.selectors``.
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from payments.billing_numbers import billing_number_is_valid
 from payments.constants import BillStatus, MessageKind, PaymentSource
 from payments.efawateercom import keys, protocol
 from payments.efawateercom.protocol import ProtocolError, Result
-from payments.models import Message
+from payments.models import Bill, Message
 from payments.services import IncomingPayment, payment_receive
 
 logger = logging.getLogger(__name__)
@@ -89,23 +90,24 @@ def _bill_free_text(bill: dict) -> str:
     return "، ".join(selectors.bill_line_descriptions_ar(bill["id"]))[:300]
 
 
-def _bill_pull(request: protocol.Request) -> tuple[int, object]:
+def _bill_pull(request: protocol.Request) -> tuple[int, object, dict | None]:
+    """The result, the MsgBody and the bill it describes (None: the answer describes no bill)."""
     query = protocol.bill_pull_query(request.body)
     if query.service_type not in protocol.ServiceType.values:
-        return Result.UNKNOWN_SERVICE_TYPE, protocol.bill_pull_body(None)
+        return Result.UNKNOWN_SERVICE_TYPE, protocol.bill_pull_body(None), None
     # A mistyped number is refused by its check digit before any lookup.
     if not billing_number_is_valid(query.billing_number):
-        return Result.BILL_NOT_FOUND, protocol.bill_pull_body(None)
+        return Result.BILL_NOT_FOUND, protocol.bill_pull_body(None), None
     bill = selectors.bill_for_pull(query.billing_number)
     if bill is None:
-        return Result.BILL_NOT_FOUND, protocol.bill_pull_body(None)
+        return Result.BILL_NOT_FOUND, protocol.bill_pull_body(None), None
     if query.service_type != bill["service_type"]:
-        return Result.UNKNOWN_SERVICE_TYPE, protocol.bill_pull_body(None)
+        return Result.UNKNOWN_SERVICE_TYPE, protocol.bill_pull_body(None), None
     if bill["status"] == BillStatus.PAID:
-        return Result.BILL_PAID, protocol.bill_pull_body(None)
+        return Result.BILL_PAID, protocol.bill_pull_body(None), None
     # Bill.is_payable: open and not yet past its expiry (an open bill past it is 323 before the sweep).
     if bill["status"] != BillStatus.OPEN or timezone.now() >= bill["expires_at"]:
-        return Result.BILL_EXPIRED_OR_CLOSED, protocol.bill_pull_body(None)
+        return Result.BILL_EXPIRED_OR_CLOSED, protocol.bill_pull_body(None), None
     record = protocol.BillRecord(
         billing_number=bill["billing_number"],
         biller_code=settings.EFAWATEERCOM_BILLER_CODE,
@@ -117,7 +119,7 @@ def _bill_pull(request: protocol.Request) -> tuple[int, object]:
         customer_name=bill["payer_name"],
         free_text=_bill_free_text(bill),
     )
-    return Result.SUCCESS, protocol.bill_pull_body(record)
+    return Result.SUCCESS, protocol.bill_pull_body(record), bill
 
 
 def _incoming(trx: protocol.Transaction) -> IncomingPayment:
@@ -294,7 +296,7 @@ def _insert_message_sql(connection) -> str:
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(MESSAGE_COLUMNS))})"  # noqa: S608 (names from the model, quoted; values bound)
 
 
-def _keep(fields: dict) -> None:
+def _keep(fields: dict, *, bill_signature: tuple[int, bytes] | None = None) -> None:
     """Store one message durably before it is answered, in one round trip.
 
     Outside a transaction (every request: ATOMIC_REQUESTS is off) the INSERT runs in autocommit: one
@@ -303,6 +305,10 @@ def _keep(fields: dict) -> None:
     built by the ORM per message (its work cost as much as the round trip). Inside a caller's transaction
     (tests, a command) it is a savepoint, so that losing the unique index to a retry leaves that
     transaction usable. A Message has no audit or other signal receivers to skip.
+
+    ``bill_signature`` (bill id, signature) keeps a bill pull answer's new signature on its bill, for the next
+    pull (``Bill.pull_signature``): on PostgreSQL in the same statement (the INSERT as a WITH clause: still
+    one round trip), elsewhere in a second one. Nothing listens to that column; it is never audited data.
     """
     connection = transaction.get_connection()
     values = {
@@ -314,13 +320,25 @@ def _keep(fields: dict) -> None:
         "response_content_type": protocol.CONTENT_TYPE,
         "received_at": connection.ops.adapt_datetimefield_value(timezone.now()),
     }
-    params = [values[name] for name in MESSAGE_COLUMNS]
-    if connection.in_atomic_block:
-        with transaction.atomic(), sql.cursor() as cursor:
-            cursor.execute(_insert_message_sql(connection), params)
-    else:
-        with sql.cursor() as cursor:
-            cursor.execute(_insert_message_sql(connection), params)
+    statements = [(_insert_message_sql(connection), [values[name] for name in MESSAGE_COLUMNS])]
+    if bill_signature is not None:
+        bill_id, signature = bill_signature
+        update = _bill_signature_sql(connection)
+        if connection.vendor == "postgresql":
+            ((insert, params),) = statements
+            statements = [(f"WITH kept AS ({insert}) {update}", [*params, signature, bill_id])]
+        else:
+            statements.append((update, [signature, bill_id]))
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), sql.cursor() as cursor:
+        for statement, params in statements:
+            cursor.execute(statement, params)
+
+
+def _bill_signature_sql(connection) -> str:
+    quote = connection.ops.quote_name
+    meta = Bill._meta
+    column = quote(meta.get_field("pull_signature").column)
+    return f"UPDATE {quote(meta.db_table)} SET {column} = %s WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names from the model, quoted; values bound)
 
 
 def _bill_pull_answer(request: protocol.Request, *, raw: bytes, body_sha256: str, remote_addr) -> Reply:
@@ -330,12 +348,15 @@ def _bill_pull_answer(request: protocol.Request, *, raw: bytes, body_sha256: str
     are rare, so the common case reads the bill and writes the message, nothing more."""
     kind = MessageKind.BILL_PULL
     try:
-        code, body = _bill_pull(request)
+        code, body, bill = _bill_pull(request)
+        # The bill's last answer's signature, used if this MsgBody is the one it signed (protocol._Signatures).
+        known = bill["pull_signature"] if bill is not None else None
+        signed = protocol.sign_body(body, keys.biller_private_key(), known=known)
         response = _respond(
             req_type=protocol.BILL_PULL_REQUEST,
             guid=request.guid,
             code=code,
-            body=body,
+            body=signed,
             soap=request.soap,
             soap_ns=request.soap_ns,
         )
@@ -349,7 +370,8 @@ def _bill_pull_answer(request: protocol.Request, *, raw: bytes, body_sha256: str
             "soap": request.soap,
             "remote_addr": remote_addr,
         }
-        _keep(fields)
+        renewed = bill is not None and signed.signature and signed.signature != known
+        _keep(fields, bill_signature=(bill["id"], signed.signature) if renewed else None)
     except ProtocolError as error:
         return refusal(req_type=protocol.BILL_PULL_REQUEST, error=error, remote_addr=remote_addr)
     except IntegrityError:

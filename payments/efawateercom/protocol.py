@@ -10,8 +10,11 @@ objects and builds signed responses from plain values.
 """
 
 import base64
+import hashlib
 import re
+import threading
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -22,6 +25,7 @@ from zoneinfo import ZoneInfo
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.db import models
@@ -284,10 +288,88 @@ def signed_bytes(body_text: str) -> bytes:
     return body_text.encode("utf-16-le")
 
 
+class _Signatures:
+    """The signatures already made or checked by this process, by key and SHA-256 of what was signed (issue 20).
+
+    An RSA-2048 signature is most of a bill pull's own work (0.3 to 0.9 ms, by machine), and the signed part
+    of an answer, MsgBody, depends on the bill only: the GUID and time are in the header. A payer's bank
+    pulls a bill when it is looked up and again before it is paid, and every refusal has the same empty
+    MsgBody, so the same text is signed again and again. RSASSA-PKCS1-v1_5 is deterministic and signs the
+    SHA-256 digest itself: the signature of a digest already signed with that key is the one kept here, byte
+    for byte, and keying by the digest is exactly as strong as the signature. A changed bill (an amount, a
+    name, a date) is a new digest, signed afresh; a new key (rotated) is a new key object, signed afresh.
+
+    ``known`` is a signature kept elsewhere (a bill's last answer: payments.Bill.pull_signature): it is used
+    only if it verifies, with this key's public half, over this very digest. An RSA signature that verifies
+    is the only one there is for that key and digest, so it is the one signing would make, byte for byte; a
+    stale one (the bill changed, the key was rotated) does not verify and the text is signed afresh.
+
+    At most ``size`` signatures (about 400 bytes each) are kept, the least recently used dropped first."""
+
+    def __init__(self, size: int = 8192):
+        self.size = size
+        self._kept: OrderedDict[tuple, bytes] = OrderedDict()
+        self._public: dict = {}  # private key -> its public half, for checking a known signature
+        self._lock = threading.Lock()
+
+    def sign(self, data: bytes, private_key: rsa.RSAPrivateKey, *, known: bytes | None = None) -> bytes:
+        digest = hashlib.sha256(data).digest()
+        token = (private_key, digest)  # the key object by identity: held here, so never another key's id
+        with self._lock:
+            signature = self._kept.get(token)
+            if signature is not None:
+                self._kept.move_to_end(token)
+                return signature
+        if known and self._verifies(known, digest, private_key):
+            signature = known
+        else:
+            signature = private_key.sign(digest, padding.PKCS1v15(), Prehashed(hashes.SHA256()))
+        with self._lock:
+            self._kept[token] = signature
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return signature
+
+    def _verifies(self, signature: bytes, digest: bytes, private_key: rsa.RSAPrivateKey) -> bool:
+        public = self._public.get(private_key)
+        if public is None:
+            if len(self._public) >= 8:  # keys are few; a rotated one stays here until then
+                self._public.clear()
+            public = self._public[private_key] = private_key.public_key()
+        try:
+            public.verify(signature, digest, padding.PKCS1v15(), Prehashed(hashes.SHA256()))
+        except (InvalidSignature, ValueError, TypeError):
+            return False
+        return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._public.clear()
+
+
+signatures = _Signatures()
+
+
 def sign(body_text: str, private_key: rsa.RSAPrivateKey) -> str:
-    return base64.b64encode(private_key.sign(signed_bytes(body_text), padding.PKCS1v15(), hashes.SHA256())).decode(
-        "ascii"
-    )
+    return base64.b64encode(signatures.sign(signed_bytes(body_text), private_key)).decode("ascii")
+
+
+@dataclass(frozen=True)
+class SignedBody:
+    """A MsgBody as it is written into a message, and its signature (empty: the message goes unsigned)."""
+
+    text: str
+    signature: bytes
+
+
+def sign_body(body: ET.Element, private_key: rsa.RSAPrivateKey | None, *, known: bytes | None = None) -> SignedBody:
+    """``body`` written out and signed; ``known``, a signature kept from an earlier answer, is used if it is
+    this text's signature by this key (see :class:`_Signatures`)."""
+    text = _xml(body)
+    if private_key is None:
+        return SignedBody(text, b"")
+    return SignedBody(text, signatures.sign(signed_bytes(text), private_key, known=known))
 
 
 def verify(body_text: str, signature: bytes, public_key: rsa.RSAPublicKey) -> bool:
@@ -348,7 +430,7 @@ def build_message(
     guid: str,
     sender: str,
     receiver: str,
-    body: ET.Element,
+    body: ET.Element | SignedBody,
     private_key: rsa.RSAPrivateKey | None,
     timestamp: datetime,
     result: int | None = None,
@@ -356,7 +438,8 @@ def build_message(
     soap_ns: str = "",
 ) -> bytes:
     """An MFEP document (optionally in a SOAP 1.1 envelope) whose signature covers MsgBody exactly as
-    written into the document. ``result`` makes it a response (ResTyp + Result in the header)."""
+    written into the document. ``result`` makes it a response (ResTyp + Result in the header). ``body`` may
+    come already signed (:func:`sign_body`); ``private_key`` is then not used."""
     trs = element(
         "TrsInf",
         None,
@@ -367,8 +450,9 @@ def build_message(
     header = element("MsgHeader", None, element("TmStp", format_timestamp(timestamp)), element("GUID", guid), trs)
     if result is not None:
         header.append(result_element(result))
-    body_text = _xml(body)
-    signature = sign(body_text, private_key) if private_key is not None else ""
+    signed = body if isinstance(body, SignedBody) else sign_body(body, private_key)
+    body_text = signed.text
+    signature = base64.b64encode(signed.signature).decode("ascii")
     footer = element("MsgFooter", None, element("Security", None, element("Signature", signature)))
     mfep = f"<MFEP>{_xml(header)}{body_text}{_xml(footer)}</MFEP>"
     if soap_operation:

@@ -11,6 +11,7 @@ from payments.efawateercom import protocol
 from payments.efawateercom.protocol import Result
 from payments.models import Message
 from payments.tests.factories import BillFactory
+from payments.tests.test_signatures import kept_with_signature
 
 PULL = protocol.BILL_PULL_PATH
 NOTIFY = protocol.PAYMENT_NOTIFICATION_PATH
@@ -35,7 +36,8 @@ def test_bill_pull_is_one_lookup_and_one_insert_even_with_a_session_cookie(efawa
         http = post(client, raw)
     assert efawateercom.read(http.content)[0].code == Result.SUCCESS
     statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
-    assert statements == ["SELECT", "INSERT"], [q["sql"][:80] for q in queries.captured_queries]
+    # The look-up, then the message (with the bill's new signature: test_signatures) in one statement.
+    assert statements == ["SELECT", *kept_with_signature()], [q["sql"][:80] for q in queries.captured_queries]
     assert not any("django_session" in q["sql"] or "accounts_user" in q["sql"] for q in queries.captured_queries)
     # Autocommit: the message is committed (durable) when the answer leaves, not left in a transaction.
     assert not connection.in_atomic_block
