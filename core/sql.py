@@ -10,19 +10,18 @@ dates and amounts as text). Anything not on such a path uses the ORM.
 parsed and planned once per connection instead of once per request (``DATABASE_PREPARED_STATEMENTS``).
 """
 
-import hashlib
-import re
 import select as io_select
 import threading
 import time
-import weakref
 from contextlib import contextmanager, suppress
 from functools import cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.signals import post_save, pre_save
+
+from core.libpq import LibpqCursor, named, prepared_on
 
 
 @cache
@@ -45,16 +44,20 @@ def cursor():
     such statements: a prepared statement may be given a generic plan, right for an indexed look-up and
     wrong for a report's ranges, so the ORM keeps Django's client-side binding. Wrapped as Django wraps its
     own cursors (query counts, the debug log, database errors as Django's)."""
-    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-        return connection.cursor()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    pg = connection.connection
-    if pg.prepare_threshold is None:  # Django turns psycopg's preparing off; only this cursor asks for it
-        pg.prepare_threshold = 5
-    with connection.wrap_database_errors:
-        raw = _preparing_cursor_class()(pg)
-    return _DebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, found once (each `connection.x` looks it up)
+    if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    pg = db.connection
+    if db.autocommit and not db.in_atomic_block:
+        raw = LibpqCursor(pg)
+    else:
+        if pg.prepare_threshold is None:  # Django turns psycopg's preparing off; only this cursor asks for it
+            pg.prepare_threshold = 5
+        with db.wrap_database_errors:
+            raw = _preparing_cursor_class()(pg)
+    return _DebugWrapper(raw, db) if db.queries_logged else db.make_cursor(raw)
 
 
 class _DebugWrapper(CursorDebugWrapper):
@@ -237,16 +240,16 @@ class _Sent:
                 raise
             pgconn.exit_pipeline_mode()
             if prepared_ok:
-                _prepared_on.setdefault(pgconn, set()).add(self.name)
+                prepared_on.setdefault(pgconn, set()).add(self.name)
             if failures["write"] is not None:
                 raise failures["write"]
             if failures["read"] is not None:
                 state = failures["read"].sqlstate
                 if self.name and state == "26000":  # gone: prepare it again next time
-                    _prepared_on.setdefault(pgconn, set()).discard(self.name)
+                    prepared_on.setdefault(pgconn, set()).discard(self.name)
                     self.read_again = True
                 elif self.name and state == "42P05":  # already there: use it next time
-                    _prepared_on.setdefault(pgconn, set()).add(self.name)
+                    prepared_on.setdefault(pgconn, set()).add(self.name)
                     self.read_again = True
                 else:
                     raise failures["read"]
@@ -291,18 +294,19 @@ def alongside(read: tuple[str, list] | None = None):
         pgconn.enter_pipeline_mode()
         try:
             for statement, values in writes:
-                pgconn.send_query_params(*_numbered(statement, values))
+                text, params, _name = _numbered(statement, values)
+                pgconn.send_query_params(text, params)
                 steps.append("write")
             if writes:
                 pgconn.pipeline_sync()
                 steps.append("sync")
             if read:
-                text, values = _numbered(*read)
+                text, values, prepared_name = _numbered(*read)
                 if settings.DATABASE_PREPARED_STATEMENTS and not connection.in_atomic_block:
                     # Prepared as cursor() prepares: a generic plan once PostgreSQL finds it as good (planned for
                     # its values every time, the state of a vehicle of 200 violations got a 65 ms plan).
-                    name = "portal_" + hashlib.sha1(text, usedforsecurity=False).hexdigest()[:20]
-                    if name not in _prepared_on.get(pgconn, ()):
+                    name = prepared_name
+                    if name not in prepared_on.get(pgconn, ()):
                         pgconn.send_prepare(name.encode(), text)
                         steps.append("prepare")
                     pgconn.send_query_prepared(name.encode(), values)
@@ -347,19 +351,13 @@ class _Synchronous:
             return c.fetchall()
 
 
-# The reads prepared on each libpq connection (weakly held: a closed connection takes its entry along); a name is
-# added once PostgreSQL confirmed its PREPARE.
-_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _numbered(statement: str, values: list) -> tuple[bytes, list]:
-    """``statement`` with ``$1``, ``$2``… for its ``%s`` (``%%`` is a literal ``%``) and its values as text, adapted
-    by psycopg; the server types them from the statement."""
+def _numbered(statement: str, values: list) -> tuple[bytes, list, str]:
+    """``statement`` with ``$1``, ``$2``… for its ``%s`` (``%%`` is a literal ``%``), its values as text, adapted
+    by psycopg (the server types them from the statement), and the name it is prepared under (core.libpq)."""
     from psycopg.adapt import PyFormat, Transformer
 
-    numbered = iter(range(1, statement.count("%s") + 1))
-    text = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbered)}", statement)
-    return text.encode(), Transformer(connection.connection).dump_sequence(values, [PyFormat.TEXT] * len(values))
+    text, name, _count = named(statement)
+    return text, Transformer(connection.connection).dump_sequence(values, [PyFormat.TEXT] * len(values)), name
 
 
 def _confirm() -> None:

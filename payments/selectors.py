@@ -2,6 +2,7 @@
 
 from datetime import UTC
 from decimal import Decimal
+from functools import cache
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -30,6 +31,7 @@ BILL_PULL_FIELDS = (
 )
 
 
+@cache
 def _bill_pull_sql() -> str:
     meta = Bill._meta
     quote = connection.ops.quote_name

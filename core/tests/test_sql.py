@@ -1,11 +1,13 @@
 """core.sql: reads and writes by statements written once, as the ORM would do them."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core import sql
+from core import libpq, sql
+from core.libpq import LibpqCursor
 from violations.models import InquiryLog, Vehicle
 from violations.tests.factories import VehicleFactory
 
@@ -218,3 +220,105 @@ def test_the_inquirys_log_line_is_committed_before_the_answer_leaves(client):
 
     assert response.status_code == 200 and b"violations-count" in response.content
     assert len(_committed(person)) == 1
+
+
+# --- the libpq cursor: statements outside a transaction, sent by libpq itself -------------------------------
+
+on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'")
+VEHICLE_BY_PLATE = "SELECT id, plate_code, plate_number, updated_at FROM violations_vehicle WHERE plate_number = %s"
+
+
+def _through_psycopg(statement, values):
+    with connection.cursor() as c:
+        c.execute(statement, values)
+        return c.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+@on_postgresql
+def test_outside_a_transaction_libpq_answers_what_psycopgs_cursor_answers():
+    VehicleFactory(plate_code="10", plate_number="5550101")
+    with sql.cursor() as c:
+        assert isinstance(c.cursor, LibpqCursor)
+        c.execute(VEHICLE_BY_PLATE, ["5550101"])
+        rows = c.fetchall()
+        c.execute(VEHICLE_BY_PLATE, ["none"])
+        assert c.fetchone() is None and c.fetchall() == []
+    assert rows == _through_psycopg(VEHICLE_BY_PLATE, ["5550101"]) and len(rows) == 1
+    with sql.cursor() as c:  # a write: its row count
+        c.execute("UPDATE violations_vehicle SET plate_code = %s WHERE plate_number = %s", ["11", "5550101"])
+        assert c.rowcount == 1
+    assert Vehicle.objects.get().plate_code == "11"
+
+
+@pytest.mark.django_db(transaction=True)
+@on_postgresql
+def test_inside_a_transaction_the_statement_is_the_transactions():
+    """Inside atomic() psycopg's own cursor runs it (psycopg opens the transaction): rolled back with it."""
+    vehicle = VehicleFactory(plate_code="10")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with sql.cursor() as c:
+            assert not isinstance(c.cursor, LibpqCursor)
+            c.execute("UPDATE violations_vehicle SET plate_code = %s WHERE id = %s", ["12", vehicle.pk])
+        raise RuntimeError
+    assert Vehicle.objects.get().plate_code == "10"
+
+
+@pytest.mark.django_db(transaction=True)
+@on_postgresql
+def test_a_refused_statement_is_djangos_error_and_the_connection_answers_again():
+    vehicle = VehicleFactory()
+    with pytest.raises(IntegrityError), sql.cursor() as c:
+        c.execute("INSERT INTO violations_vehicle SELECT * FROM violations_vehicle WHERE id = %s", [vehicle.pk])
+    with sql.cursor() as c:
+        c.execute("SELECT count(*) FROM violations_vehicle WHERE id = %s", [vehicle.pk])
+        assert c.fetchone() == (1,)
+
+
+@pytest.mark.django_db(transaction=True)
+@on_postgresql
+def test_a_statement_whose_prepared_name_was_dropped_is_prepared_again():
+    VehicleFactory(plate_number="5550102")
+    with sql.cursor() as c:
+        c.execute(VEHICLE_BY_PLATE, ["5550102"])
+    connection.connection.execute("DEALLOCATE ALL")  # as psycopg does after a rollback
+    with sql.cursor() as c:
+        c.execute(VEHICLE_BY_PLATE, ["5550102"])
+        assert len(c.fetchall()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@on_postgresql
+def test_statements_past_the_prepared_limit_still_answer(monkeypatch):
+    monkeypatch.setattr(libpq, "PREPARED_MAX", 0)
+    VehicleFactory(plate_number="5550103")
+    with sql.cursor() as c:
+        c.execute(VEHICLE_BY_PLATE + " AND %s = %s", ["5550103", 1, 1])
+        assert len(c.fetchall()) == 1
+    connection.connection.execute("DEALLOCATE ALL")
+
+
+@pytest.mark.django_db(transaction=True)
+@on_postgresql
+def test_a_lost_connection_is_an_operational_error_and_the_next_connection_works():
+    import psycopg
+
+    with sql.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        (pid,) = c.fetchone()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    with pytest.raises(OperationalError), sql.cursor() as c:
+        c.execute("SELECT 1 WHERE 1 = %s", [1])
+    connection.close()
+    with sql.cursor() as c:
+        c.execute("SELECT 1 WHERE 1 = %s", [1])
+        assert c.fetchone() == (1,)
+
+
+@pytest.mark.django_db(transaction=True)
+@on_postgresql
+def test_the_statements_are_in_djangos_query_log():
+    with CaptureQueriesContext(connection) as queries, sql.cursor() as c:
+        c.execute(VEHICLE_BY_PLATE, ["5550104"])
+    assert [q["sql"] for q in queries.captured_queries] == [VEHICLE_BY_PLATE]

@@ -6,21 +6,20 @@ touched only through ``payments.services`` and ``payments.selectors``.
 
 import hashlib
 import logging
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from core import sql
 from core.metrics import EFAWATEERCOM_MESSAGES
 from payments import selectors
 from payments.billing_numbers import billing_number_is_valid
 from payments.constants import BillStatus, MessageKind, PaymentSource
 from payments.efawateercom import keys, protocol
+from payments.efawateercom.keeping import keep
 from payments.efawateercom.protocol import ProtocolError, Result
-from payments.models import Bill, Message
+from payments.models import Message
 from payments.services import IncomingPayment, payment_receive
 
 logger = logging.getLogger(__name__)
@@ -275,75 +274,9 @@ def _notification_answer(
     return Reply(200, response)
 
 
-MESSAGE_COLUMNS = (
-    "kind",
-    "guid",
-    "body_sha256",
-    "request",
-    "response",
-    "response_content_type",
-    "result_code",
-    "soap",
-    "remote_addr",
-    "received_at",
-)
-
-
-def _insert_message_sql(connection) -> str:
-    quote = connection.ops.quote_name
-    meta = Message._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in MESSAGE_COLUMNS)
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(MESSAGE_COLUMNS))})"  # noqa: S608 (names from the model, quoted; values bound)
-
-
-def _keep(fields: dict, *, bill_signature: tuple[int, bytes] | None = None) -> None:
-    """Store one message durably before it is answered, in one round trip.
-
-    Outside a transaction (every request: ATOMIC_REQUESTS is off) the INSERT runs in autocommit: one
-    statement that PostgreSQL commits, and syncs to disk (synchronous_commit), before it returns. No
-    BEGIN and COMMIT of their own: four round trips become one. The statement is written out once, not
-    built by the ORM per message (its work cost as much as the round trip). Inside a caller's transaction
-    (tests, a command) it is a savepoint, so that losing the unique index to a retry leaves that
-    transaction usable. A Message has no audit or other signal receivers to skip.
-
-    ``bill_signature`` (bill id, signature) keeps a bill pull answer's new signature on its bill, for the next
-    pull (``Bill.pull_signature``): on PostgreSQL in the same statement (the INSERT as a WITH clause: still
-    one round trip), elsewhere in a second one. Nothing listens to that column; it is never audited data.
-    """
-    connection = transaction.get_connection()
-    values = {
-        **fields,
-        # Plain values: a driver may write an enum by its name, not its value.
-        "kind": MessageKind(fields["kind"]).value,
-        "result_code": int(fields["result_code"]),
-        "soap": bool(fields["soap"]),
-        "response_content_type": protocol.CONTENT_TYPE,
-        "received_at": connection.ops.adapt_datetimefield_value(timezone.now()),
-    }
-    statements = [(_insert_message_sql(connection), [values[name] for name in MESSAGE_COLUMNS])]
-    if bill_signature is not None:
-        bill_id, signature = bill_signature
-        update = _bill_signature_sql(connection)
-        if connection.vendor == "postgresql":
-            ((insert, params),) = statements
-            statements = [(f"WITH kept AS ({insert}) {update}", [*params, signature, bill_id])]
-        else:
-            statements.append((update, [signature, bill_id]))
-    with transaction.atomic() if connection.in_atomic_block else nullcontext(), sql.cursor() as cursor:
-        for statement, params in statements:
-            cursor.execute(statement, params)
-
-
-def _bill_signature_sql(connection) -> str:
-    quote = connection.ops.quote_name
-    meta = Bill._meta
-    column = quote(meta.get_field("pull_signature").column)
-    return f"UPDATE {quote(meta.db_table)} SET {column} = %s WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names from the model, quoted; values bound)
-
-
 def _bill_pull_answer(request: protocol.Request, *, raw: bytes, body_sha256: str, remote_addr) -> Reply:
     """A bill pull only reads, so it needs no transaction: the answer is worked out from one SELECT, then
-    the request and the answer are kept in one INSERT (two round trips in all, ``_keep``). A retry of the same request (same GUID and signed
+    the request and the answer are kept in one INSERT (two round trips in all, ``keeping.keep``). A retry of the same request (same GUID and signed
     body, rule 6) loses on the unique index and is answered byte for byte from the stored row; retries
     are rare, so the common case reads the bill and writes the message, nothing more."""
     kind = MessageKind.BILL_PULL
@@ -371,7 +304,7 @@ def _bill_pull_answer(request: protocol.Request, *, raw: bytes, body_sha256: str
             "remote_addr": remote_addr,
         }
         renewed = bill is not None and signed.signature and signed.signature != known
-        _keep(fields, bill_signature=(bill["id"], signed.signature) if renewed else None)
+        keep(fields, bill_signature=(bill["id"], signed.signature) if renewed else None)
     except ProtocolError as error:
         return refusal(req_type=protocol.BILL_PULL_REQUEST, error=error, remote_addr=remote_addr)
     except IntegrityError:
