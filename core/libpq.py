@@ -39,7 +39,8 @@ class LibpqCursor:
 
         text, name, count = named(query)
         pgconn = self.pg.pgconn
-        values = Transformer(self.pg).dump_sequence(list(params or ()), [PyFormat.TEXT] * count)
+        adapt = Transformer(self.pg)  # one per statement: dumps its values, then loads its rows
+        values = adapt.dump_sequence(list(params or ()), [PyFormat.TEXT] * count)
         prepared = prepared_on.setdefault(pgconn, set())
         if name not in prepared and len(prepared) >= PREPARED_MAX:
             result = pgconn.exec_params(text, values)  # one of many shapes (a list of n values): not kept
@@ -61,9 +62,8 @@ class LibpqCursor:
             raise OperationalError("the database connection was lost")
         self.rowcount = result.command_tuples if result.command_tuples is not None else -1
         if result.status == pq.ExecStatus.TUPLES_OK:
-            loader = Transformer(self.pg)
-            loader.set_pgresult(result)
-            self._rows = loader.load_rows(0, result.ntuples, tuple)
+            adapt.set_pgresult(result)
+            self._rows = adapt.load_rows(0, result.ntuples, tuple)
         else:
             self._rows = []
         return self
