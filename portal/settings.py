@@ -209,8 +209,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # National number, personal number or mobile number + password (the portal's sign-in).
     "accounts.backends.IdentifierBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, each with the portal's read of the session's person (accounts.backends).
+    "accounts.backends.UsernameBackend",
+    "accounts.backends.AllauthBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
