@@ -92,7 +92,7 @@ def _bill_free_text(bill: dict) -> str:
 def _bill_pull(request: protocol.Request) -> tuple[int, object, dict | None]:
     """The result, the MsgBody and the bill it describes (None: the answer describes no bill)."""
     query = protocol.bill_pull_query(request.body)
-    if query.service_type not in protocol.ServiceType.values:
+    if query.service_type not in protocol.SERVICE_TYPES:
         return Result.UNKNOWN_SERVICE_TYPE, protocol.bill_pull_body(None), None
     # A mistyped number is refused by its check digit before any lookup.
     if not billing_number_is_valid(query.billing_number):

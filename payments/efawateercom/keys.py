@@ -10,6 +10,7 @@ so the endpoints refuse every request.
 import logging
 import os
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,10 +59,24 @@ def _load(value: str, mtime: float, private: bool):
         return serialization.load_pem_private_key(pem, password=None).public_key()
 
 
+# A key file's modification time, looked at once a second at most per file: a key replaced in place (rotated) is
+# used from the next second on, and the two biller endpoints do not stat their key files on every message.
+MTIME_CHECK_SECONDS = 1.0
+_mtimes: dict[str, tuple[float, float]] = {}  # path -> (monotonic time looked at, modification time)
+
+
+def _mtime(path: str) -> float:
+    now = time.monotonic()
+    seen = _mtimes.get(path)
+    if seen is not None and now - seen[0] < MTIME_CHECK_SECONDS:
+        return seen[1]
+    mtime = os.stat(path).st_mtime
+    _mtimes[path] = (now, mtime)
+    return mtime
+
+
 def _load_setting(value: str, *, private: bool):
-    mtime = 0.0
-    if not value.lstrip().startswith("-----BEGIN"):
-        mtime = Path(value).stat().st_mtime
+    mtime = 0.0 if value.lstrip().startswith("-----BEGIN") else _mtime(value)
     return _load(value, mtime, private)
 
 

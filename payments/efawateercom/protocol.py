@@ -42,6 +42,9 @@ class ServiceType(models.TextChoices):
     PROPERTY_DUES = "PropertyDues", _("Property dues")
 
 
+SERVICE_TYPES = frozenset(ServiceType.values)  # checked on every message (.values builds a new list each time)
+
+
 # What a payer picks in a bank's or wallet's eFAWATEERcom menu.
 BILLER_NAME_AR = "أمانة عمان الكبرى"
 BILLER_NAME_EN = "Greater Amman Municipality"
