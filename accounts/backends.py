@@ -13,13 +13,16 @@ from accounts.models import User
 from accounts.selectors import user_by_identifier
 from core import sql
 
+BIGINT = range(-(2**63), 2**63)  # the id column's values: anything else is no one, as the ORM answers it
+
 
 class _SessionUserLookup:
     def get_user(self, user_id):
         try:
-            found = sql.select(User, "{id} = %s", [int(user_id)], limit=1)
+            user_id = int(user_id)
         except (TypeError, ValueError):  # a session holding something that is not an id
             return None
+        found = sql.select(User, "{id} = %s", [user_id], limit=1) if user_id in BIGINT else None
         if not found:
             return None
         user = found[0]

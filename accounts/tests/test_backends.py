@@ -34,6 +34,7 @@ def test_an_inactive_missing_or_garbled_person_is_nobody(backend):
     assert backend().get_user(inactive.pk) is None
     assert backend().get_user(inactive.pk + 1000) is None
     assert backend().get_user("not an id") is None
+    assert backend().get_user(2**70) is None  # past the id column's range: no one, not a database error
     assert backend().get_user(None) is None
 
 
