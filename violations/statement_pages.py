@@ -5,6 +5,8 @@ The views (violations.views) answer the inquiry and the statement's address with
 import functools
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -74,6 +76,49 @@ def _key(state: str | None) -> str | None:
     return None if state is None else f"violations:statement-state:{layout_version()}:{get_language()}:{state}"
 
 
+class _Recent:
+    """The kept statements this process showed lately, by their state key. A key names one laid-out statement
+    (its state's digest, the layout version, the language), so the copy here is the cache's copy: a statement
+    shown again (reloaded, looked up again, a fleet's vehicle) is not fetched from the cache and unpickled again.
+    Holds at most ``max_chars`` characters, the least recently shown dropped first."""
+
+    def __init__(self, max_chars: int = 8_000_000):
+        self.max_chars = max_chars
+        self._bodies: OrderedDict[str, str] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: str) -> None:
+        if len(body) > self.max_chars:
+            return
+        with self._lock:
+            old = self._bodies.pop(key, None)
+            self._chars += len(body) - (len(old) if old is not None else 0)
+            self._bodies[key] = body
+            while self._chars > self.max_chars:
+                _key, dropped = self._bodies.popitem(last=False)
+                self._chars -= len(dropped)
+
+
+recent = _Recent()
+
+
+def _kept(key: str) -> str | None:
+    body = recent.get(key)
+    if body is None:
+        body = cache.get(key)
+        if body is not None:
+            recent.put(key, body)
+    return body
+
+
 # Where the kept statement goes in a page laid out before the state was known (unguessable: no text a person
 # typed can hold it).
 BODY_PLACE = mark_safe(f"<!--statement-{secrets.token_hex(16)}-->")  # noqa: S308 (our own comment)
@@ -102,7 +147,7 @@ def statement_page(request, *, answered: bool = False, found=None):
         with sql.alongside(read=query) as sent:
             page = render_to_string("violations/statement.html", {**context, "body": BODY_PLACE}, request)
             key = _key(selectors.statement_state_digest(subject=subject, rows=sent.rows()))
-        body = cache.get(key) if key else None
+        body = _kept(key) if key else None
         if body is not None:
             return HttpResponse(page.replace(BODY_PLACE, body, 1))
     result = statement_for_request(request, found=found)
@@ -111,6 +156,7 @@ def statement_page(request, *, answered: bool = False, found=None):
     body = _statement_body(result)
     if key is not None and _state_key(subject) == key:
         cache.set(key, body, STATEMENT_BODY_SECONDS)
+        recent.put(key, body)
     context["statement"] = result
     context["body"] = mark_safe(body)  # noqa: S308 (rendered by our template, with autoescaping)
     # An inquiry's log line still held (no state to read: not the local copy) is written meanwhile.

@@ -188,3 +188,29 @@ def test_a_release_with_other_translations_keeps_its_pages_under_other_keys(sett
         versions.append(statement_pages.layout_version())
     statement_pages.layout_version.cache_clear()
     assert versions[0] != versions[1]
+
+
+def test_a_kept_statement_is_shown_from_this_process_copy_without_fetching_it_again(logged_in, vehicle, three):
+    from django.core.cache import cache
+
+    kept = _kept(logged_in, vehicle)
+    cache.clear()  # the shared cache's copy gone (evicted): the key still names the same laid-out statement
+    with CaptureQueriesContext(connection) as queries:
+        again = _open_statement(logged_in, vehicle)
+    assert "statement" not in again.context and _page(again) == _page(kept)
+    assert '"offence_ar"' not in " ".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_the_process_copy_holds_at_most_its_size_the_least_recently_shown_dropped_first():
+    from violations.statement_pages import _Recent
+
+    recent = _Recent(max_chars=10)
+    recent.put("a", "1234")
+    recent.put("b", "5678")
+    assert recent.get("a") == "1234"  # a is now the most recently shown
+    recent.put("c", "90")
+    recent.put("d", "xyz")  # 4 + 4 + 2 + 3 > 10: b, the least recently shown, goes
+    assert recent.get("b") is None and recent.get("a") == "1234" and recent.get("d") == "xyz"
+    recent.put("a", "12")  # replaced: counted once
+    recent.put("huge", "x" * 11)  # larger than the whole: not kept, nothing dropped for it
+    assert recent.get("huge") is None and recent.get("c") == "90" and recent.get("a") == "12"
