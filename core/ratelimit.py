@@ -5,14 +5,27 @@ counter is incremented even when one is already over, so a blocked client keeps 
 """
 
 import ipaddress
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django_ratelimit import ALL
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import (
+    _SIMPLE_KEYS,
+    EXPIRATION_FUDGE,
+    _get_window,
+    _make_cache_key,
+    _method_match,
+    _split_rate,
+    get_usage,
+    is_ratelimited,
+)
 
 Key = str | Callable
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -129,6 +142,83 @@ def used_up(request, *, group: str, rate: str | Callable, key: Key, method=ALL) 
         return False
     usage = get_usage(request, group=group, key=key, rate=rate, method=method, increment=False)
     return usage is not None and usage["count"] >= usage["limit"]
+
+
+@dataclass(frozen=True)
+class Count:
+    """One limit for :func:`usages`: counted (``increment``) as :func:`limited` counts it, or looked at as
+    :func:`used_up` looks."""
+
+    group: str
+    rate: str | Callable
+    key: Key = "ip"
+    method: object = ALL
+    increment: bool = True
+
+
+def usages(request, counts: Sequence[Count]) -> list[dict | None]:
+    """django-ratelimit's ``get_usage`` for each of ``counts`` (same counters, same keys: either can count what
+    the other reads), the cache asked once for all of them: one round trip on Redis where ``get_usage`` takes two
+    per counter (an inquiry counts four). None where nothing is counted (rate limits off, another method, no
+    rate) or, with RATELIMIT_FAIL_OPEN, where the count is unknown (the cache down)."""
+    found: list[dict | None] = [None] * len(counts)
+    if request is None or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return found
+    planned = []
+    for i, count in enumerate(counts):
+        if not callable(count.key) and count.key not in _SIMPLE_KEYS:  # another kind of key: django-ratelimit's way
+            found[i] = get_usage(request, group=count.group, key=count.key, rate=count.rate, method=count.method,
+                                 increment=count.increment)  # fmt: skip
+            continue
+        if not _method_match(request, count.method):
+            continue
+        rate = count.rate
+        if callable(rate):
+            rate = rate(count.group, request)
+        elif isinstance(rate, str) and "." in rate:
+            rate = import_string(rate)(count.group, request)
+        if rate is None:
+            continue
+        limit, period = _split_rate(rate)
+        if period <= 0:
+            raise ImproperlyConfigured("Ratelimit period must be greater than 0")
+        value = count.key(count.group, request) if callable(count.key) else _SIMPLE_KEYS[count.key](request)
+        window = _get_window(value, period)
+        planned.append((i, _make_cache_key(count.group, window, rate, value, count.method), limit, period, window))
+    increments = [(key, period + EXPIRATION_FUDGE) for i, key, _l, period, _w in planned if counts[i].increment]
+    looks = [key for i, key, _l, _p, _w in planned if not counts[i].increment]
+    counted, read = _count_many(caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")], increments, looks)
+    counted, read, now = iter(counted), iter(read), int(time.time())
+    for i, _key, limit, _period, window in planned:
+        n = next(counted) if counts[i].increment else next(read)
+        if n is None or n is False:  # the count is unknown (as get_usage answers it)
+            found[i] = None if getattr(settings, "RATELIMIT_FAIL_OPEN", False) else _REFUSED
+        else:
+            found[i] = {"count": n, "limit": limit, "should_limit": n > limit, "time_left": window - now}
+    return found
+
+
+_REFUSED = {"count": 0, "limit": 0, "should_limit": True, "time_left": -1}
+
+
+def _count_many(cache, increments: list[tuple[str, int]], looks: list[str]) -> tuple[list, list]:
+    """The new counts of ``increments`` (key, timeout) and the counts of ``looks`` (0: none yet). The portal's
+    Redis cache does it in one round trip (portal.cache.FaultTolerantRedisCache.count_many); any other cache
+    as django-ratelimit does (add, else incr) and one ``get_many``."""
+    many = getattr(cache, "count_many", None)
+    if many is not None:
+        return many(increments, looks)
+    counted = []
+    for key, timeout in increments:
+        if cache.add(key, 1, timeout):
+            counted.append(1)
+            continue
+        try:
+            counted.append(cache.incr(key))
+        except ValueError:  # gone between the two: count unknown, as get_usage
+            counted.append(None)
+    read = cache.get_many(looks) if looks else {}
+    return counted, [read.get(key, 0) for key in looks]
 
 
 def wants_json(request) -> bool:

@@ -69,3 +69,30 @@ class FaultTolerantRedisCache(RedisCache):
     set_many = _degrade(lambda keys, *a, **k: list(keys))(RedisCache.set_many)
     delete_many = _degrade(lambda *a, **k: None)(RedisCache.delete_many)
     clear = _degrade(lambda *a, **k: False)(RedisCache.clear)
+
+    def count_many(self, increments, looks):
+        """Rate-limit counters (core.ratelimit.usages), all in one round trip: each of ``increments`` (key,
+        timeout) counted once, its expiry set when the count starts (one script: a counter never outlives its
+        window), and each of ``looks`` read. Answers (the new counts, the counts read: 0 for none). Redis down:
+        counts unknown (None: RATELIMIT_FAIL_OPEN applies) and nothing read, as ``incr`` and ``get`` degrade."""
+        names = [self.make_and_validate_key(key) for key in looks]
+        try:
+            client = self._cache.get_client(None, write=True)  # the one server every counter is written to
+            pipe = client.pipeline(transaction=False)
+            for key, timeout in increments:
+                pipe.eval(COUNT_SCRIPT, 1, self.make_and_validate_key(key), int(timeout))
+            if names:
+                pipe.mget(names)
+            results = pipe.execute()
+        except (RedisError, OSError) as exc:
+            _warn("count_many", exc)
+            return [None] * len(increments), [0] * len(looks)
+        counts = [int(n) for n in results[: len(increments)]]
+        read = results[len(increments)] if names else []
+        return counts, [0 if value is None else int(value) for value in read]
+
+
+# INCR, and the counter's expiry when this INCR started it (as django-ratelimit's add-then-incr does).
+COUNT_SCRIPT = (
+    "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
+)

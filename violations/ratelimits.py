@@ -19,7 +19,7 @@ flight; the per-person limit bounds that.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.ratelimit import limited, setting_rate, used_up
+from core.ratelimit import Count, limited, setting_rate, usages, used_up
 from violations.selectors import subject_proven
 
 DEFAULT_RATES = {
@@ -80,15 +80,29 @@ class Guesses:
 def inquiry_refused(request, *, subject: str) -> bool:
     """Count this inquiry per person and per address; True if a limit is exceeded or the guesses for
     ``subject`` are used up (then nothing is looked up). Call :func:`inquiry_failed` after a miss."""
-    # Every counter is incremented, even after one is already over: a blocked client keeps paying.
-    spent = [
-        limited(request, group=group, key=key, rates=rate, method="POST")
-        for group, key, rate in (
-            ("violations:inquiry:user", "user", _rate("VIOLATIONS_RATE_USER")),
-            ("violations:inquiry:ip", "ip", _rate("VIOLATIONS_RATE_IP")),
-        )
-    ]
-    return any(spent) or Guesses(request).refused(subject)
+    # Every counter is incremented, even after one is already over: a blocked client keeps paying. The two
+    # counts and the two guess counters read in one go (one Redis round trip, core.ratelimit.usages).
+    if request is None:
+        return False
+    user, ip, guesses, tries = usages(
+        request,
+        [
+            Count("violations:inquiry:user", _rate("VIOLATIONS_RATE_USER"), key="user", method="POST"),
+            Count("violations:inquiry:ip", _rate("VIOLATIONS_RATE_IP"), key="ip", method="POST"),
+            Count(GUESS_GROUP, _rate("VIOLATIONS_RATE_GUESS"), key=_person_subject(subject), increment=False),
+            Count(SUBJECT_GROUP, _rate("VIOLATIONS_RATE_SUBJECT"), key=_subject(subject), increment=False),
+        ],
+    )
+    if any(usage is not None and usage["should_limit"] for usage in (user, ip)):
+        return True
+    if _at_limit(guesses):
+        return True
+    return _at_limit(tries) and not subject_proven(user=request.user, subject=subject)
+
+
+def _at_limit(usage) -> bool:
+    """As ``core.ratelimit.used_up`` reads a limit: the next wrong guess would be refused."""
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def inquiry_failed(request, *, subject: str) -> None:
