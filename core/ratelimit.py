@@ -1,7 +1,8 @@
 """Rate limits on the shared cache (django-ratelimit), one way for every app, and the 429 answer.
 
 ``limited`` counts one request against every rate given and says whether any is exceeded. Every
-counter is incremented even when one is already over, so a blocked client keeps paying.
+counter is incremented even when one is already over, so a blocked client keeps paying. Counting and reading
+go through ``usages``: django-ratelimit's counters, the cache asked once per request's limits.
 """
 
 import ipaddress
@@ -24,7 +25,6 @@ from django_ratelimit.core import (
     _method_match,
     _split_rate,
     get_usage,
-    is_ratelimited,
 )
 
 Key = str | Callable
@@ -128,11 +128,9 @@ def limited(request, *, group: str, rates: str | Callable | Iterable, key: Key =
         return False
     if isinstance(rates, str) or callable(rates):
         rates = (rates,)
-    over = False
-    for rate in rates:
-        counter = group if len(rates) == 1 else f"{group}:{rate}"
-        over |= is_ratelimited(request, group=counter, key=key, rate=rate, method=method, increment=True)
-    return over
+    rates = tuple(rates)
+    counts = [Count(group if len(rates) == 1 else f"{group}:{rate}", rate, key=key, method=method) for rate in rates]
+    return any(usage is not None and usage["should_limit"] for usage in usages(request, counts))
 
 
 def used_up(request, *, group: str, rate: str | Callable, key: Key, method=ALL) -> bool:
@@ -140,7 +138,7 @@ def used_up(request, *, group: str, rate: str | Callable, key: Key, method=ALL) 
     limits that count only some outcomes (a wrong guess is counted after the look-up that found it)."""
     if request is None:
         return False
-    usage = get_usage(request, group=group, key=key, rate=rate, method=method, increment=False)
+    (usage,) = usages(request, [Count(group, rate, key=key, method=method, increment=False)])
     return usage is not None and usage["count"] >= usage["limit"]
 
 
