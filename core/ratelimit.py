@@ -130,7 +130,7 @@ def limited(request, *, group: str, rates: str | Callable | Iterable, key: Key =
         rates = (rates,)
     rates = tuple(rates)
     counts = [Count(group if len(rates) == 1 else f"{group}:{rate}", rate, key=key, method=method) for rate in rates]
-    return any(usage is not None and usage["should_limit"] for usage in usages(request, counts))
+    return any(over(usage) for usage in usages(request, counts))
 
 
 def used_up(request, *, group: str, rate: str | Callable, key: Key, method=ALL) -> bool:
@@ -139,6 +139,16 @@ def used_up(request, *, group: str, rate: str | Callable, key: Key, method=ALL) 
     if request is None:
         return False
     (usage,) = usages(request, [Count(group, rate, key=key, method=method, increment=False)])
+    return at_limit(usage)
+
+
+def over(usage: dict | None) -> bool:
+    """A usage of :func:`usages` just counted: is it past its limit (this request refused)?"""
+    return usage is not None and usage["should_limit"]
+
+
+def at_limit(usage: dict | None) -> bool:
+    """A usage of :func:`usages` looked at: would the next count be refused?"""
     return usage is not None and usage["count"] >= usage["limit"]
 
 

@@ -19,7 +19,7 @@ flight; the per-person limit bounds that.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.ratelimit import Count, limited, setting_rate, usages, used_up
+from core.ratelimit import Count, at_limit, limited, over, setting_rate, usages, used_up
 from violations.selectors import subject_proven
 
 DEFAULT_RATES = {
@@ -93,16 +93,9 @@ def inquiry_refused(request, *, subject: str) -> bool:
             Count(SUBJECT_GROUP, _rate("VIOLATIONS_RATE_SUBJECT"), key=_subject(subject), increment=False),
         ],
     )
-    if any(usage is not None and usage["should_limit"] for usage in (user, ip)):
+    if over(user) or over(ip) or at_limit(guesses):
         return True
-    if _at_limit(guesses):
-        return True
-    return _at_limit(tries) and not subject_proven(user=request.user, subject=subject)
-
-
-def _at_limit(usage) -> bool:
-    """As ``core.ratelimit.used_up`` reads a limit: the next wrong guess would be refused."""
-    return usage is not None and usage["count"] >= usage["limit"]
+    return at_limit(tries) and not subject_proven(user=request.user, subject=subject)
 
 
 def inquiry_failed(request, *, subject: str) -> None:
