@@ -77,6 +77,7 @@ class Environment:
     database_url: str
     admin_url: str = ""  # PostgreSQL: the database we connected to in order to create/drop ours
     database_name: str = ""
+    copies: list[str] = field(default_factory=list)  # databases made by Context.clone_database (dropped too)
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="portal-bench-")))
 
 
@@ -160,11 +161,12 @@ def teardown_environment(env: Environment) -> None:
 
         connections.close_all()
     if env.vendor == "postgresql" and env.database_name:
-        try:
-            with _pg_connect(env.admin_url) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{env.database_name}" WITH (FORCE)')
-        except Exception as exc:  # pragma: no cover - reported, not fatal
-            print(f"bench: could not drop database {env.database_name}: {exc}", file=sys.stderr)
+        for name in [*env.copies, env.database_name]:
+            try:
+                with _pg_connect(env.admin_url) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except Exception as exc:  # pragma: no cover - reported, not fatal
+                print(f"bench: could not drop database {name}: {exc}", file=sys.stderr)
     shutil.rmtree(env.workdir, ignore_errors=True)
 
 
@@ -182,6 +184,23 @@ def settle_database(*tables: str) -> None:
         cursor.execute("VACUUM (ANALYZE)" + (" " + ", ".join(quote(t) for t in tables) if tables else ""))
         with suppress(Exception):  # CHECKPOINT needs a superuser (or the pg_checkpoint role)
             cursor.execute("CHECKPOINT")
+
+
+def database_name() -> str:
+    """The database this process's connections use now (PostgreSQL: its name; SQLite: its file)."""
+    from django.db import connections
+
+    return str(connections["default"].settings_dict["NAME"])
+
+
+def use_database(name: str) -> None:
+    """Point this process's connections at database ``name`` (the bench's own, or one made by
+    :meth:`Context.clone_database`); the next query connects to it. Switch back before the live server is
+    started again: gunicorn serves the bench's own database."""
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
 
 
 # --- timing ----------------------------------------------------------------------------------------
@@ -486,9 +505,9 @@ class Context:
     ) -> float:
         """Time ``fn`` (median of ``repeat`` rounds of ``number`` calls); record its cost against the
         in-process baseline. Returns seconds per call."""
-        baseline = self.baseline()
+        self.baseline()
         seconds = median_time(fn, number=number, repeat=repeat)
-        self.rows.append(Row(name, _per_op(seconds), versus=f"{seconds / baseline:,.2f}× time", note=note))
+        self.timed(name, seconds, note=note)
         return seconds
 
     # over HTTP
@@ -573,7 +592,45 @@ class Context:
             )
         return self._peer
 
-    def close(self) -> None:
+    def stop_server(self) -> None:
+        """Stop the live server (if one runs); the next ``load`` starts a new one and measures its own
+        trivial view again."""
         if self._server is not None:
             self._server.stop()
             self._server = None
+            self._http_baseline = None
+
+    def clone_database(self) -> str:
+        """A copy of the database in use, as it is now, dropped with the run (switch with :func:`use_database`).
+        So that figures of two states (100,000 and 1,000,000 rows) can be taken in turns through the same minutes
+        of a shared machine rather than one after the other. PostgreSQL copies only a database nobody is
+        connected to: the live server is stopped first, and this process's connections closed."""
+        import shutil
+
+        from django.db import connections
+
+        self.stop_server()
+        source = database_name()
+        connections.close_all()
+        if self.env.vendor == "postgresql":
+            name = f"{self.env.database_name}_copy{len(self.env.copies) + 1}"
+            with _pg_connect(self.env.admin_url) as conn:
+                # Any connection left by a finished thread of this process would refuse the copy.
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [source],
+                )
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        else:
+            name = f"{source}.copy{len(self.env.copies) + 1}"
+            shutil.copyfile(source, name)
+        self.env.copies.append(name)
+        return name
+
+    def timed(self, name: str, seconds: float, *, note: str = "") -> None:
+        """Record ``seconds`` per call taken by the caller (as :meth:`measure` records its own)."""
+        baseline = self.baseline()
+        self.rows.append(Row(name, _per_op(seconds), versus=f"{seconds / baseline:,.2f}× time", note=note))
+
+    def close(self) -> None:
+        self.stop_server()

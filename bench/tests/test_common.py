@@ -122,3 +122,35 @@ def test_p50_interleaved_takes_each_figure_in_turns_and_as_many_times():
     assert calls.count("a") == calls.count("b") == 26  # one warm-up each, then 25 timed
     timed = "".join(calls[2:])
     assert timed == "a" * 10 + "b" * 10 + "a" * 10 + "b" * 10 + "a" * 5 + "b" * 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cloned_database_holds_what_was_there_and_keeps_its_own_changes():
+    """The performance benchmark keeps its 100,000 and its 1,000,000 applications side by side: a copy of the
+    database as it was, the process switching between the two."""
+    import os
+    from datetime import date
+
+    from django.db import connection
+
+    from bench.common import Context, Environment, _pg_connect, database_name, use_database
+    from services.models import Holiday
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL: CREATE DATABASE … TEMPLATE")
+    own = database_name()
+    env = Environment(vendor="postgresql", database_url="", admin_url=os.environ["DATABASE_URL"], database_name=own)
+    Holiday.objects.create(date=date(2026, 1, 1), name="before the copy")
+    ctx = Context(env=env)
+    copy = ctx.clone_database()
+    try:
+        assert env.copies == [copy] and copy != own
+        use_database(copy)
+        Holiday.objects.create(date=date(2026, 1, 2), name="in the copy only")
+        assert sorted(Holiday.objects.values_list("name", flat=True)) == ["before the copy", "in the copy only"]
+        use_database(own)
+        assert list(Holiday.objects.values_list("name", flat=True)) == ["before the copy"]
+    finally:
+        use_database(own)
+        with _pg_connect(env.admin_url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
