@@ -19,6 +19,7 @@ from functools import cache
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save, pre_save
 
 from core.libpq import LibpqCursor, named, prepared_on
@@ -123,14 +124,28 @@ def _insert_statement(model) -> tuple[str, tuple]:
 
 def insert(model, **values) -> None:
     """One row of ``model`` written by a statement written once, its values prepared by the fields as the
-    ORM prepares them (``auto_now_add`` included). Only for models nothing listens to (no save signals,
-    not audited): the ORM is used otherwise, so that no receiver is ever skipped."""
+    ORM prepares them (``auto_now_add`` included); a value given as ``RawSQL`` is worked out by the database in
+    the same statement. Only for models nothing listens to (no save signals, not audited): the ORM is used
+    otherwise, so that no receiver is ever skipped."""
     if pre_save.has_listeners(model) or post_save.has_listeners(model):
         model._default_manager.create(**values)
         return
     sql, fields = _insert_statement(model)
+    raw = {name: values.pop(name) for name, value in list(values.items()) if isinstance(value, RawSQL)}
     instance = model(**values)
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields if f.name not in raw]
+    if raw:  # a value the database works out (RawSQL): its SQL in the field's place, its values among the others
+        places, params = [], iter(params)
+        values_in_order: list = []
+        for f in fields:
+            if f.name in raw:
+                places.append(raw[f.name].sql)
+                values_in_order.extend(raw[f.name].params)
+            else:
+                places.append("%s")
+                values_in_order.append(next(params))
+        sql = sql[: sql.rindex("VALUES (")] + f"VALUES ({', '.join(places)})"
+        params = values_in_order
     if _held.depth and connection.vendor == "postgresql" and not connection.in_atomic_block:
         _held.writes.append((sql, params))  # written by alongside(), or as writes_held ends
         return

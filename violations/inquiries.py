@@ -2,14 +2,19 @@
 looks nothing up), then the look-up (logged, plate hashed), then a miss counted as a guess for that
 plate or licence. Both the views and the API call these, so the two cannot count differently."""
 
+from dataclasses import dataclass
+
+from django.http import HttpResponse
 from django_ratelimit.exceptions import Ratelimited
 
 from accounts.party import Party
 from core.ratelimit import client_ip
+from violations import statement_pages
+from violations.constants import InquiryKind
 from violations.models import DrivingLicence, Vehicle
 from violations.ratelimits import inquiry_failed, inquiry_refused
-from violations.selectors import licence_subject, plate_subject
-from violations.workflow import licence_inquire, vehicle_inquire
+from violations.selectors import licence_subject, plate_subject, statement_state_find_query
+from violations.workflow import inquiry_log_found, licence_inquire, vehicle_inquire
 
 
 def vehicle_inquiry(request, *, party: Party, data: dict) -> Vehicle | None:
@@ -39,3 +44,39 @@ def licence_inquiry(request, *, party: Party, data: dict) -> DrivingLicence | No
     if licence is None:
         inquiry_failed(request, subject=subject)
     return licence
+
+
+@dataclass
+class Answer:
+    """An inquiry made on the website (:func:`inquiry_answered`): ``subject_id`` what it found (None: nothing
+    matched); ``found``, the vehicle or licence when it was read whole (else the statement reads it); ``page``,
+    the statement page when it was kept for the state the inquiry read (else None: the caller makes it)."""
+
+    subject_id: int | None
+    found: Vehicle | DrivingLicence | None = None
+    page: HttpResponse | None = None
+
+
+def inquiry_answered(request, *, kind: str, party: Party, data: dict) -> Answer:
+    """The website's inquiry, answered with its statement (violations.views): the limits first, then, where the
+    state of a statement can be known (the local copy on PostgreSQL), the look-up, its log line and that state
+    in one round trip (statement_pages.inquiry_page); elsewhere :func:`vehicle_inquiry` or
+    :func:`licence_inquiry`. A miss is counted as a guess either way. Raises Ratelimited (answered with 429)."""
+    query = statement_state_find_query(kind=kind, data=data)
+    if query is None:
+        inquire = vehicle_inquiry if kind == InquiryKind.VEHICLE else licence_inquiry
+        found = inquire(request, party=party, data=data)
+        return Answer(subject_id=found.pk if found is not None else None, found=found)
+    if kind == InquiryKind.VEHICLE:
+        subject = plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
+    else:
+        subject = licence_subject(number=data["licence_number"])
+    if inquiry_refused(request, subject=subject):
+        raise Ratelimited
+    inquiry_log_found(
+        user=request.user, organisation=party.organisation, ip=client_ip(request), kind=kind, subject=subject, data=data
+    )
+    subject_id, page = statement_pages.inquiry_page(request, kind=kind, query=query)
+    if subject_id is None:
+        inquiry_failed(request, subject=subject)
+    return Answer(subject_id=subject_id, page=page)

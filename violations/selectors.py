@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from core import sql
 from payments.constants import BillStatus
 from payments.models import Bill, BillLine
 from violations.constants import BILL_KIND, ITEM_KEY_PREFIX, InquiryKind, ViolationStatus, item_key_pk
-from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
+from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation, licence_key
 from violations.normalise import clean_plate_part, clean_registration, ltr_isolate, subject_hash
 from violations.sources import FleetFilter, get_source
 
@@ -102,8 +103,10 @@ def subject_violations(*, subject: dict, found: Vehicle | DrivingLicence | None 
     return None
 
 
-def _state_sql() -> dict[str, str]:
-    """The statement_state query for each kind of subject (names from the models, every value a parameter)."""
+def _state_sql() -> dict[tuple[str, bool | str], str]:
+    """The statement_state query for each kind of subject (names from the models, every value a parameter), by
+    ``(kind, found)``: with ``found``, the subject is not given by its id but found by the inquiry's own look-up
+    (plate and registration number, or the licence's key) in the same statement, as ``found``."""
     names = {
         "vehicles": Vehicle._meta.db_table,
         "licences": DrivingLicence._meta.db_table,
@@ -119,43 +122,129 @@ def _state_sql() -> dict[str, str]:
         "kind": Bill._meta.get_field("kind").column,
         "bill_status": Bill._meta.get_field("status").column,
         "expires_at": Bill._meta.get_field("expires_at").column,
+        "plate_code": Vehicle._meta.get_field("plate_code").column,
+        "plate_number": Vehicle._meta.get_field("plate_number").column,
+        "registration_number": Vehicle._meta.get_field("registration_number").column,
+        "key": DrivingLicence._meta.get_field("key").column,
     }
     names = {key: connection.ops.quote_name(value) for key, value in names.items()}
     # Rows: (part, id, version). 0: the vehicle or licence (its title); 1: each violation shown; 2: each open
     # bill line of a violation payable now, with its bill and how many lines that bill has (what the
     # statement's e-payment numbers are made from, as violations.billing._open_bills reads them); 3, for a
-    # licence: the vehicle of each violation (its plate is on the row).
-    shown = "FROM {violations} x WHERE x.{subject} = %s AND x.{status} <> %s"
+    # licence: the vehicle of each violation (its plate is on the row). {id}: the subject's id.
+    shown = "FROM {violations} x WHERE x.{subject} = {id} AND x.{status} <> %s"
     bills = (
         "SELECT 2, l.id, l.xmin::text || ':' || b.id::text || ':' || b.xmin::text || ':'"
         " || (SELECT COUNT(*) FROM {lines} other WHERE other.{bill_id} = l.{bill_id})::text"
         " FROM {lines} l INNER JOIN {bills} b ON b.id = l.{bill_id}"
         " WHERE l.{item_key} IN (SELECT %s::text || p.id::text FROM {violations} p"
-        " WHERE p.{subject} = %s AND p.{status} = %s AND p.{payable})"
+        " WHERE p.{subject} = {id} AND p.{status} = %s AND p.{payable})"
         " AND b.{kind} = %s AND b.{bill_status} = %s AND b.{expires_at} > %s"
     )
-    vehicle = " UNION ALL ".join(
-        (
+    parts = {
+        InquiryKind.VEHICLE: (
             "SELECT 0, id, xmin::text FROM {vehicles} WHERE id = %s",
             "SELECT 1, x.id, x.xmin::text " + shown,
             bills,
-        )
-    )
-    licence = " UNION ALL ".join(
-        (
+        ),
+        InquiryKind.LICENCE: (
             "SELECT 0, id, xmin::text FROM {licences} WHERE id = %s",
             "SELECT 1, x.id, x.xmin::text " + shown,
             bills,
             "SELECT 3, v.id, v.xmin::text FROM {vehicles} v WHERE v.id IN (SELECT x.{vehicle} " + shown + ")",  # noqa: S608 (names from the models; values bound)
-        )
-    )
-    return {
-        InquiryKind.VEHICLE: vehicle.format(**names, subject=names["vehicle"]),
-        InquiryKind.LICENCE: licence.format(**names, subject=names["licence"]),
+        ),
     }
+    # The inquiry's look-up, as violations.sources.LocalViolationSource makes it (the vehicle: all three, the
+    # lowest id; the licence: its unique key).
+    finds = {
+        InquiryKind.VEHICLE: "SELECT id, xmin FROM {vehicles} WHERE {plate_code} = %s AND {plate_number} = %s"
+        " AND {registration_number} = %s ORDER BY id LIMIT 1",
+        InquiryKind.LICENCE: "SELECT id, xmin FROM {licences} WHERE {key} = %s LIMIT 1",
+    }
+    subjects = {InquiryKind.VEHICLE: names["vehicle"], InquiryKind.LICENCE: names["licence"]}
+    queries = {}
+    for kind, (first, *rest) in parts.items():
+        by_id = " UNION ALL ".join((first, *rest))
+        queries[kind, False] = by_id.format(**names, subject=subjects[kind], id="%s")
+        by_find = " UNION ALL ".join(("SELECT 0, id, xmin::text FROM found", *rest))
+        queries[kind, True] = (f"WITH found AS ({finds[kind]}) " + by_find).format(
+            **names, subject=subjects[kind], id="(SELECT id FROM found)"
+        )
+        queries[kind, "exists"] = f"EXISTS ({finds[kind]})".format(**names)
+    return queries
 
 
-_STATE_SQL: dict[str, str] = {}
+_STATE_SQL: dict[tuple[str, bool | str], str] = {}
+
+
+def _state_params(kind: str, subject_id) -> list:
+    """The values of a state query after the subject's own (its id, or the look-up's values): ``subject_id`` in
+    each place the by-id query has it, None (nothing) in the by-look-up one."""
+    ids = [] if subject_id is None else [subject_id]
+    cancelled, open_ = ViolationStatus.CANCELLED.value, ViolationStatus.OPEN.value
+    params = [*ids, cancelled, ITEM_KEY_PREFIX, *ids, open_, BILL_KIND, BillStatus.OPEN.value, timezone.now()]
+    if kind == InquiryKind.LICENCE:
+        params += [*ids, cancelled]
+    return params
+
+
+def _state_known() -> bool:
+    return connection.vendor == "postgresql" and getattr(get_source(), "reads_local_copy", False)
+
+
+def statement_state_query(*, subject: dict) -> tuple[str, list] | None:
+    """The query of :func:`statement_state` and its values (None: the state cannot be known so), for a caller
+    that sends it alongside other work (statement_pages) and makes the digest of its rows itself."""
+    kind, subject_id = subject.get("kind"), subject.get("id")
+    if not _state_known():
+        return None
+    if kind not in (InquiryKind.VEHICLE, InquiryKind.LICENCE) or not isinstance(subject_id, int):
+        return None
+    if not _STATE_SQL:
+        _STATE_SQL.update(_state_sql())
+    return _STATE_SQL[kind, False], [subject_id, *_state_params(kind, subject_id)]
+
+
+def statement_state_find_query(*, kind: str, data: dict) -> tuple[str, list] | None:
+    """The state query of the vehicle or licence an inquiry's ``data`` (a valid inquiry form's cleaned data)
+    names, found in the same statement as the source finds it: its rows are those of
+    :func:`statement_state_query` for what is found (the same digest), none when nothing matches. So that an
+    inquiry looks up and reads the state of its statement in one query (issue 20). None where the state
+    cannot be known so (as statement_state_query)."""
+    if not _state_known():
+        return None
+    if not _STATE_SQL:
+        _STATE_SQL.update(_state_sql())
+    return _STATE_SQL[kind, True], [*find_values(kind=kind, data=data), *_state_params(kind, None)]
+
+
+def found_expression(*, kind: str, data: dict) -> RawSQL:
+    """Whether the inquiry's look-up (``data`` as for statement_state_find_query) finds anything, as the database
+    answers it: for its log line, written in the same round trip as the look-up (violations.workflow)."""
+    if not _STATE_SQL:
+        _STATE_SQL.update(_state_sql())
+    exists = _STATE_SQL[kind, "exists"]  # names from the models; values bound
+    return RawSQL(exists, find_values(kind=kind, data=data), output_field=BooleanField())  # noqa: S611
+
+
+def find_values(*, kind: str, data: dict) -> list[str]:
+    """The values the local copy is looked up by for an inquiry's ``data`` (violations.sources)."""
+    if kind == InquiryKind.VEHICLE:
+        return [
+            clean_plate_part(data["plate_code"]),
+            clean_plate_part(data["plate_number"]),
+            clean_registration(data["registration_number"]),
+        ]
+    return [licence_key(number=data["licence_number"], centre=data["centre"], category=data["category"])]
+
+
+def statement_state_digest(*, subject: dict, rows) -> str | None:
+    """The digest of the rows of :func:`statement_state_query` (None: the vehicle or licence is gone)."""
+    rows = sorted(tuple(row) for row in rows)
+    if not rows or rows[0][0] != 0:
+        return None
+    kind = str(subject["kind"])  # the session's text or InquiryKind: the same digest
+    return hashlib.sha256(repr((kind, rows)).encode()).hexdigest()
 
 
 def statement_state(*, subject: dict) -> str | None:
@@ -176,32 +265,6 @@ def statement_state(*, subject: dict) -> str | None:
     with sql.cursor() as cursor:
         cursor.execute(*query)
         return statement_state_digest(subject=subject, rows=cursor.fetchall())
-
-
-def statement_state_query(*, subject: dict) -> tuple[str, list] | None:
-    """The query of :func:`statement_state` and its values (None: the state cannot be known so), for a caller
-    that sends it alongside other work (statement_pages) and makes the digest of its rows itself."""
-    kind, subject_id = subject.get("kind"), subject.get("id")
-    if connection.vendor != "postgresql" or not getattr(get_source(), "reads_local_copy", False):
-        return None
-    if kind not in (InquiryKind.VEHICLE, InquiryKind.LICENCE) or not isinstance(subject_id, int):
-        return None
-    if not _STATE_SQL:
-        _STATE_SQL.update(_state_sql())
-    cancelled, open_ = ViolationStatus.CANCELLED.value, ViolationStatus.OPEN.value
-    params = [subject_id, subject_id, cancelled, ITEM_KEY_PREFIX, subject_id, open_]
-    params += [BILL_KIND, BillStatus.OPEN.value, timezone.now()]
-    if kind == InquiryKind.LICENCE:
-        params += [subject_id, cancelled]
-    return _STATE_SQL[kind], params
-
-
-def statement_state_digest(*, subject: dict, rows) -> str | None:
-    """The digest of the rows of :func:`statement_state_query` (None: the vehicle or licence is gone)."""
-    rows = sorted(tuple(row) for row in rows)
-    if not rows or rows[0][0] != 0:
-        return None
-    return hashlib.sha256(repr((subject["kind"], rows)).encode()).hexdigest()
 
 
 # --- payment notice ---------------------------------------------------------------------------

@@ -124,6 +124,35 @@ def _kept(key: str) -> str | None:
 BODY_PLACE = mark_safe(f"<!--statement-{secrets.token_hex(16)}-->")  # noqa: S308 (our own comment)
 
 
+def remember_subject(request, subject: dict) -> None:
+    """The session keeps what an inquiry proved, for the statement's address, the PDF and the notices."""
+    if request.session.get(SESSION_SUBJECT) != subject:  # the same again (reloaded, asked twice): no write
+        request.session[SESSION_SUBJECT] = subject
+
+
+def inquiry_page(request, *, kind: str, query: tuple[str, list]) -> tuple[int | None, HttpResponse | None]:
+    """The answer to an inquiry whose look-up is ``query`` (selectors.statement_state_find_query): what it finds
+    and the state of its statement read in one query, sent with the inquiry's log line (held: core.sql) while the
+    page around the statement is laid out, so that the look-up, the log line and the state take one round trip
+    (issue 20). Returns the id found (None: nothing matched) and the page when the statement is kept for that
+    state (the session then holds what the inquiry proved); else None: the caller reads the statement."""
+    with sql.alongside(read=query) as sent:
+        page = render_to_string(
+            "violations/statement.html", {"kind": kind, "answered": True, "body": BODY_PLACE}, request
+        )
+        rows = sent.rows()
+    found = next((row[1] for row in rows if row[0] == 0), None)
+    if found is None:
+        return None, None
+    subject = {"kind": kind, "id": found}
+    key = _key(selectors.statement_state_digest(subject=subject, rows=rows))
+    body = _kept(key) if key else None
+    if body is None:
+        return found, None
+    remember_subject(request, subject)
+    return found, HttpResponse(page.replace(BODY_PLACE, body, 1))
+
+
 def statement_page(request, *, answered: bool = False, found=None):
     """The statement page of what the session proved; None when it proved nothing or the vehicle or licence
     is gone. ``answered``: the page answers the inquiry's POST (its script gives the address bar the

@@ -22,7 +22,7 @@ from core.ratelimit import client_ip, too_many_requests
 from violations import documents, selectors, statement_pages, workflow
 from violations.constants import SESSION_SUBJECT, InquiryKind
 from violations.forms import FleetCsvForm, FleetFilterForm, FleetVehicleForm, LicenceInquiryForm, VehicleInquiryForm
-from violations.inquiries import licence_inquiry, vehicle_inquiry
+from violations.inquiries import inquiry_answered
 from violations.ratelimits import Guesses, fleet_limited
 from violations.rows import violations_cells
 from violations.sources import FleetFilter
@@ -63,8 +63,10 @@ def inquiry_vehicle(request):
 
 
 def _vehicle_answer(request, form):
-    vehicle = vehicle_inquiry(request, party=party_for_request(request), data=form.cleaned_data)
-    if vehicle is None:
+    answer = inquiry_answered(
+        request, kind=InquiryKind.VEHICLE, party=party_for_request(request), data=form.cleaned_data
+    )
+    if answer.subject_id is None:
         # The same words whether the plate is unknown or the registration number is wrong.
         form.add_error(
             None,
@@ -74,7 +76,9 @@ def _vehicle_answer(request, form):
             ),
         )
         return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
-    return _statement_answer(request, {"kind": InquiryKind.VEHICLE, "id": vehicle.pk}, found=vehicle)
+    if answer.page is not None:  # kept for the state the inquiry read
+        return answer.page
+    return _statement_answer(request, {"kind": InquiryKind.VEHICLE, "id": answer.subject_id}, found=answer.found)
 
 
 @login_required
@@ -88,18 +92,21 @@ def inquiry_licence(request):
 
 
 def _licence_answer(request, form):
-    licence = licence_inquiry(request, party=party_for_request(request), data=form.cleaned_data)
-    if licence is None:
+    answer = inquiry_answered(
+        request, kind=InquiryKind.LICENCE, party=party_for_request(request), data=form.cleaned_data
+    )
+    if answer.subject_id is None:
         form.add_error(None, _("No driving licence matches these details. Check the number, centre and category."))
         return _inquiry_page(request, by=InquiryKind.LICENCE, licence_form=form)
-    return _statement_answer(request, {"kind": InquiryKind.LICENCE, "id": licence.pk}, found=licence)
+    if answer.page is not None:  # kept for the state the inquiry read
+        return answer.page
+    return _statement_answer(request, {"kind": InquiryKind.LICENCE, "id": answer.subject_id}, found=answer.found)
 
 
 def _statement_answer(request, subject: dict, *, found):
     """A successful inquiry is answered with its statement (one request, not a redirect and a second
     page); the session keeps what it proved for the statement's address, the PDF and the notices."""
-    if request.session.get(SESSION_SUBJECT) != subject:  # the same again (reloaded, asked twice): no write
-        request.session[SESSION_SUBJECT] = subject
+    statement_pages.remember_subject(request, subject)
     response = statement_pages.statement_page(request, answered=True, found=found)
     if response is None:  # gone from the partner's data between the look-up and now
         return redirect("violations:statement")

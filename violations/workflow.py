@@ -18,7 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core import sql
-from violations import billing
+from violations import billing, selectors
 from violations.constants import InquiryKind, ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
 from violations.normalise import clean_digits, clean_plate_part, clean_registration
@@ -34,7 +34,7 @@ FLEET_CSV_MAX_BYTES = 256 * 1024
 # --- inquiries --------------------------------------------------------------------------------
 
 
-def _log(*, user, organisation, ip: str | None, kind: str, subject: str, matched: bool, count: int = 0) -> None:
+def _log(*, user, organisation, ip: str | None, kind: str, subject: str, matched, count: int = 0) -> None:
     # Every inquiry writes one (core.sql.insert: the ORM's query building was most of the write, issue 20). By
     # ids: the person is request.user, a lazy object that every check of assigning a related object goes through.
     sql.insert(
@@ -68,6 +68,20 @@ def vehicle_inquire(
         matched=vehicle is not None,
     )
     return vehicle
+
+
+def inquiry_log_found(*, user, organisation=None, ip: str | None, kind: str, subject: str, data: dict) -> None:
+    """The log line of an inquiry whose look-up goes to the database in the same query as its statement's state
+    (statement_pages.inquiry_page): whether it matched is worked out there, by the same look-up
+    (selectors.found_expression), so that the line is written with that query rather than after its answer."""
+    _log(
+        user=user,
+        organisation=organisation,
+        ip=ip,
+        kind=kind,
+        subject=subject,
+        matched=selectors.found_expression(kind=kind, data=data),
+    )
 
 
 def licence_inquire(

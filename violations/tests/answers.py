@@ -9,7 +9,9 @@ def answer(response) -> str | int:
     if response.status_code != 200:
         return response.status_code
     names = {t.name for t in response.templates}
-    if "violations/statement.html" in names:
-        return STATEMENT
-    assert "violations/inquiry.html" in names, names
-    return FORM
+    # The form is the answer when it was rendered: an inquiry lays out the statement's page around it while
+    # its look-up is read (violations.statement_pages.inquiry_page), and on a miss answers with the form instead.
+    if "violations/inquiry.html" in names:
+        return FORM
+    assert "violations/statement.html" in names, names
+    return STATEMENT

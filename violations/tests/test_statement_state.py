@@ -214,3 +214,78 @@ def test_the_process_copy_holds_at_most_its_size_the_least_recently_shown_droppe
     recent.put("a", "12")  # replaced: counted once
     recent.put("huge", "x" * 11)  # larger than the whole: not kept, nothing dropped for it
     assert recent.get("huge") is None and recent.get("c") == "90" and recent.get("a") == "12"
+
+
+# --- an inquiry: its look-up, its log line and its statement's state in one round trip ---------------------
+
+
+def _inquire(client, vehicle, registration=None):
+    from django.urls import reverse
+
+    return client.post(
+        reverse("violations:inquiry-vehicle"),
+        {
+            "plate_code": vehicle.plate_code,
+            "plate_number": vehicle.plate_number,
+            "registration_number": registration or vehicle.registration_number,
+        },
+    )
+
+
+def test_an_inquiry_of_a_kept_statement_looks_up_logs_and_reads_its_state_in_one_round_trip(logged_in, vehicle, three):
+    from violations.models import InquiryLog
+
+    kept = _kept(logged_in, vehicle)
+    with CaptureQueriesContext(connection) as queries:
+        again = _inquire(logged_in, vehicle)
+    assert again.status_code == 200 and "statement" not in again.context
+    page = again.content.decode()  # the kept statement, not read again
+    assert all(number in page for number in _numbers(kept)) and all(v.number in page for v in three)
+    statements = [q["sql"] for q in queries.captured_queries]
+    sent = [s for s in statements if s.endswith("(sent alongside)")]
+    # The log line and the look-up with the state, sent together; no look-up of the vehicle of its own.
+    assert len(sent) == 2 and sent[0].startswith("INSERT") and "EXISTS" in sent[0] and "WITH found" in sent[1]
+    assert not any('"registration_number" =' in s for s in statements if s not in sent)
+    line = InquiryLog.objects.order_by("-pk").first()
+    assert line.matched is True and line.kind == "vehicle" and line.user_id is not None
+    assert logged_in.session["violations_subject"] == {"kind": "vehicle", "id": vehicle.pk}
+
+
+def test_an_inquiry_that_matches_nothing_is_logged_unmatched_and_answered_with_the_form(logged_in, vehicle, three):
+    from violations.models import InquiryLog
+
+    _kept(logged_in, vehicle)
+    wrong = _inquire(logged_in, vehicle, registration="1111111")
+    assert wrong.status_code == 200 and "violations/inquiry.html" in [t.name for t in wrong.templates]
+    assert three[0].number not in wrong.content.decode()
+    line = InquiryLog.objects.order_by("-pk").first()
+    assert line.matched is False and line.kind == "vehicle"
+
+
+def test_the_state_found_by_an_inquirys_look_up_is_the_state_of_what_it_finds():
+    """The inquiry's query (found by plate and registration number, or by the licence's key) answers the rows of
+    the state query by id: the same digest, so the statement kept under one is found under the other."""
+    from violations.selectors import statement_state_digest, statement_state_find_query, statement_state_query
+
+    licence = DrivingLicenceFactory(number="10118254")
+    car = VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154")
+    ViolationFactory(vehicle=car, licence=licence, number="V-1")
+    ViolationFactory(vehicle=car, number="V-2")
+
+    def rows(query):
+        with connection.cursor() as cursor:
+            cursor.execute(*query)
+            return cursor.fetchall()
+
+    by_plate = {"plate_code": "10", "plate_number": "79210", "registration_number": "7702154"}
+    by_licence = {"licence_number": "10118254", "centre": "", "category": ""}
+    for kind, data, subject in (("vehicle", by_plate, car), ("licence", by_licence, licence)):
+        found = rows(statement_state_find_query(kind=kind, data=data))
+        by_id = rows(statement_state_query(subject={"kind": kind, "id": subject.pk}))
+        assert sorted(found) == sorted(by_id) and len(found) > 1
+        digest = statement_state_digest(subject={"kind": kind, "id": subject.pk}, rows=found)
+        assert digest is not None and digest == statement_state(subject={"kind": kind, "id": subject.pk})
+    assert rows(statement_state_find_query(kind="vehicle", data={**by_plate, "registration_number": "1"})) == []
+    assert rows(statement_state_find_query(kind="licence", data={**by_licence, "licence_number": "10118255"})) == []
+    with override_settings(VIOLATIONS_SOURCE=f"{__name__}.LiveLikeSource"):
+        assert statement_state_find_query(kind="vehicle", data=by_plate) is None
