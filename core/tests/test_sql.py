@@ -57,6 +57,44 @@ def test_insert_leaves_a_model_with_save_receivers_to_the_orm(user):
     assert InquiryLog.objects.get().subject_hash == "s" * 64
 
 
+@pytest.mark.parametrize("listened", [False, True], ids=["statement", "orm"])
+def test_insert_lets_the_database_work_out_a_value_given_as_sql(user, listened):
+    """The inquiry's log line says whether its look-up matched as the database finds it (RawSQL), by the
+    statement written once or by the ORM alike."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+    from django.db.models.signals import post_save
+
+    VehicleFactory(plate_code="10", plate_number="79210", registration_number="7702154")
+    table = connection.ops.quote_name(Vehicle._meta.db_table)
+
+    def matched(number):
+        exists = f"EXISTS (SELECT 1 FROM {table} WHERE plate_number = %s)"
+        return RawSQL(exists, [number], output_field=BooleanField())
+
+    def receiver(**kwargs):
+        pass
+
+    if listened:
+        post_save.connect(receiver, sender=InquiryLog, weak=False)
+    try:
+        sql.insert(
+            InquiryLog,
+            user=user,
+            ip_address="10.0.0.9",
+            kind="vehicle",
+            subject_hash="a" * 64,
+            matched=matched("79210"),
+        )
+        sql.insert(
+            InquiryLog, user=user, kind="vehicle", subject_hash="b" * 64, matched=matched("1"), violations_count=3
+        )
+    finally:
+        post_save.disconnect(receiver, sender=InquiryLog)
+    rows = list(InquiryLog.objects.order_by("subject_hash").values_list("matched", "ip_address", "violations_count"))
+    assert rows == [(True, "10.0.0.9", 0), (False, None, 3)]
+
+
 # --- writes held back, then done while the page is laid out (the inquiry's log line) ---------------------------
 
 
