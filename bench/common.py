@@ -30,6 +30,10 @@ The API (everything hangs off ``ctx``)::
         ctx.target("payments: bill pull vs bare view", 0.48, 0.45, higher_is_better=True)
         ctx.target("payments: bill pull p99", 84.0, 100.0, unit="ms")
 
+        # Two states of the data side by side (the performance benchmark's 100,000 and 1,000,000):
+        copy = ctx.clone_database()   # a copy of the database as it is now (dropped with the run)
+        use_database(copy)            # this process's queries go to it; use_database(name) switches back
+
         ctx.quick          # True with --quick: use smaller sizes
         ctx.scale(10_000)  # 10_000, or a tenth of it with --quick
         ctx.peer()         # payments.efawateercom.peer.Peer signing with the bench's eFAWATEERcom key
