@@ -19,7 +19,7 @@ flight; the per-person limit bounds that.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.ratelimit import Count, at_limit, limited, over, setting_rate, usages, used_up
+from core.ratelimit import Count, at_limit, limited, over, setting_rate, usages
 from violations.selectors import subject_proven
 
 DEFAULT_RATES = {
@@ -57,19 +57,23 @@ class Guesses:
         request = self.request
         if request is None:
             return False
-        if used_up(request, group=GUESS_GROUP, key=_person_subject(subject), rate=_rate("VIOLATIONS_RATE_GUESS")):
+        guesses, tries = usages(request, self._counts(subject, increment=False))  # read in one go
+        if at_limit(guesses):
             return True
-        return used_up(
-            request, group=SUBJECT_GROUP, key=_subject(subject), rate=_rate("VIOLATIONS_RATE_SUBJECT")
-        ) and not subject_proven(user=request.user, subject=subject)
+        return at_limit(tries) and not subject_proven(user=request.user, subject=subject)
 
     def failed(self, subject: str) -> None:
         """After a look-up of ``subject`` that matched nothing: one wrong guess, for the person and the plate."""
-        for group, key, rate in (
-            (GUESS_GROUP, _person_subject(subject), "VIOLATIONS_RATE_GUESS"),
-            (SUBJECT_GROUP, _subject(subject), "VIOLATIONS_RATE_SUBJECT"),
-        ):
-            limited(self.request, group=group, key=key, rates=_rate(rate))
+        if self.request is not None:
+            usages(self.request, self._counts(subject, increment=True))  # counted in one go
+
+    @staticmethod
+    def _counts(subject: str, *, increment: bool) -> list[Count]:
+        """The person's wrong guesses for ``subject`` and everyone's (the counters ``inquiry_refused`` reads)."""
+        return [
+            Count(GUESS_GROUP, _rate("VIOLATIONS_RATE_GUESS"), key=_person_subject(subject), increment=increment),
+            Count(SUBJECT_GROUP, _rate("VIOLATIONS_RATE_SUBJECT"), key=_subject(subject), increment=increment),
+        ]
 
     def check(self, subject: str) -> None:
         """``refused`` as a ValidationError on the registration number (the fleet's forms and CSV lines)."""

@@ -112,3 +112,27 @@ def test_behind_the_tls_proxy_each_client_address_has_its_own_limit(settings, cl
     )
     assert answer(other) == STATEMENT
     assert set(InquiryLog.objects.values_list("ip_address", flat=True)) == {"203.0.113.1", "203.0.113.2"}
+
+
+def test_a_plates_wrong_guesses_are_counted_and_read_in_one_go_each(settings, rf, monkeypatch):
+    """The fleet's check of a vehicle (violations.ratelimits.Guesses) counts the person's and everyone's wrong
+    guesses for a plate together and reads them together: one round trip each on the portal's Redis."""
+    from violations import ratelimits
+
+    settings.VIOLATIONS_RATE_GUESS = "2/h"
+    settings.VIOLATIONS_RATE_SUBJECT = "50/h"
+    calls = []
+    real = ratelimits.usages
+    monkeypatch.setattr(
+        ratelimits, "usages", lambda request, counts: calls.append(len(counts)) or real(request, counts)
+    )
+    request = rf.post(BY_VEHICLE, REMOTE_ADDR="10.7.7.7")
+    request.user = UserFactory()
+    guesses = ratelimits.Guesses(request)
+    subject = "s" * 64
+    assert not guesses.refused(subject)
+    guesses.failed(subject)
+    assert not guesses.refused(subject)
+    guesses.failed(subject)
+    assert guesses.refused(subject)  # the person's two wrong guesses used up
+    assert calls == [2, 2, 2, 2, 2]
