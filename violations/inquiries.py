@@ -17,9 +17,16 @@ from violations.selectors import licence_subject, plate_subject, statement_state
 from violations.workflow import inquiry_log_found, licence_inquire, vehicle_inquire
 
 
+def _subject(kind: str, data: dict) -> str:
+    """The keyed hash of what an inquiry's ``data`` names: what its log line keeps and its limits count."""
+    if kind == InquiryKind.VEHICLE:
+        return plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
+    return licence_subject(number=data["licence_number"])
+
+
 def vehicle_inquiry(request, *, party: Party, data: dict) -> Vehicle | None:
     """``data``: a valid VehicleInquiryForm's cleaned data. Raises Ratelimited (answered with 429)."""
-    subject = plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
+    subject = _subject(InquiryKind.VEHICLE, data)
     if inquiry_refused(request, subject=subject):
         raise Ratelimited
     vehicle = vehicle_inquire(user=request.user, organisation=party.organisation, ip=client_ip(request), **data)
@@ -30,7 +37,7 @@ def vehicle_inquiry(request, *, party: Party, data: dict) -> Vehicle | None:
 
 def licence_inquiry(request, *, party: Party, data: dict) -> DrivingLicence | None:
     """``data``: a valid LicenceInquiryForm's cleaned data. Raises Ratelimited (answered with 429)."""
-    subject = licence_subject(number=data["licence_number"])
+    subject = _subject(InquiryKind.LICENCE, data)
     if inquiry_refused(request, subject=subject):
         raise Ratelimited
     licence = licence_inquire(
@@ -67,10 +74,7 @@ def inquiry_answered(request, *, kind: str, party: Party, data: dict) -> Answer:
         inquire = vehicle_inquiry if kind == InquiryKind.VEHICLE else licence_inquiry
         found = inquire(request, party=party, data=data)
         return Answer(subject_id=found.pk if found is not None else None, found=found)
-    if kind == InquiryKind.VEHICLE:
-        subject = plate_subject(plate_code=data["plate_code"], plate_number=data["plate_number"])
-    else:
-        subject = licence_subject(number=data["licence_number"])
+    subject = _subject(kind, data)
     if inquiry_refused(request, subject=subject):
         raise Ratelimited
     inquiry_log_found(

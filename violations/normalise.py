@@ -35,6 +35,15 @@ def clean_plate_part(value: str) -> str:
     return digits.lstrip("0") or "0"
 
 
+def vehicle_values(*, plate_code: str, plate_number: str, registration_number: str) -> dict[str, str]:
+    """A vehicle's plate and registration number as the register holds them (what a look-up is made by)."""
+    return {
+        "plate_code": clean_plate_part(plate_code),
+        "plate_number": clean_plate_part(plate_number),
+        "registration_number": clean_registration(registration_number),
+    }
+
+
 def ltr_isolate(value: str) -> str:
     """``value`` as a left-to-right island in Arabic text (Unicode LRI … PDI), so that the plate
     "10-79210" does not read "79210-10" inside a right-to-left sentence, on screen and in PDFs."""

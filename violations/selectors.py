@@ -17,7 +17,7 @@ from payments.constants import BillStatus
 from payments.models import Bill, BillLine
 from violations.constants import BILL_KIND, ITEM_KEY_PREFIX, InquiryKind, ViolationStatus, item_key_pk
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation, licence_key
-from violations.normalise import clean_plate_part, clean_registration, ltr_isolate, subject_hash
+from violations.normalise import clean_plate_part, ltr_isolate, subject_hash, vehicle_values
 from violations.sources import FleetFilter, get_source
 
 _CHOICES_KEY = "violations:licence-choices:v1"
@@ -230,11 +230,12 @@ def found_expression(*, kind: str, data: dict) -> RawSQL:
 def find_values(*, kind: str, data: dict) -> list[str]:
     """The values the local copy is looked up by for an inquiry's ``data`` (violations.sources)."""
     if kind == InquiryKind.VEHICLE:
-        return [
-            clean_plate_part(data["plate_code"]),
-            clean_plate_part(data["plate_number"]),
-            clean_registration(data["registration_number"]),
-        ]
+        values = vehicle_values(
+            plate_code=data["plate_code"],
+            plate_number=data["plate_number"],
+            registration_number=data["registration_number"],
+        )
+        return [values["plate_code"], values["plate_number"], values["registration_number"]]
     return [licence_key(number=data["licence_number"], centre=data["centre"], category=data["category"])]
 
 
@@ -366,9 +367,5 @@ def bill_violations(bill: Bill) -> list[Violation]:
 def vehicle_in_register(*, plate_code: str, plate_number: str, registration_number: str) -> bool:
     """Whether the Traffic Department's register (as the portal holds it) has this plate with this
     registration number: what other services check a vehicle against (services.registers)."""
-    vehicle = get_source().vehicle_find(
-        plate_code=clean_plate_part(plate_code),
-        plate_number=clean_plate_part(plate_number),
-        registration_number=clean_registration(registration_number),
-    )
-    return vehicle is not None
+    values = vehicle_values(plate_code=plate_code, plate_number=plate_number, registration_number=registration_number)
+    return get_source().vehicle_find(**values) is not None

@@ -124,6 +124,14 @@ def _kept(key: str) -> str | None:
 BODY_PLACE = mark_safe(f"<!--statement-{secrets.token_hex(16)}-->")  # noqa: S308 (our own comment)
 
 
+def _laid_out_around(request, context: dict, query: tuple[str, list]) -> tuple[str, list]:
+    """The statement's page with BODY_PLACE for the statement, laid out while ``query`` (a state query) and any
+    held write go to the database (core.sql.alongside); the page and the query's rows."""
+    with sql.alongside(read=query) as sent:
+        page = render_to_string("violations/statement.html", {**context, "body": BODY_PLACE}, request)
+        return page, sent.rows()
+
+
 def remember_subject(request, subject: dict) -> None:
     """The session keeps what an inquiry proved, for the statement's address, the PDF and the notices."""
     if request.session.get(SESSION_SUBJECT) != subject:  # the same again (reloaded, asked twice): no write
@@ -136,11 +144,7 @@ def inquiry_page(request, *, kind: str, query: tuple[str, list]) -> tuple[int | 
     page around the statement is laid out, so that the look-up, the log line and the state take one round trip
     (issue 20). Returns the id found (None: nothing matched) and the page when the statement is kept for that
     state (the session then holds what the inquiry proved); else None: the caller reads the statement."""
-    with sql.alongside(read=query) as sent:
-        page = render_to_string(
-            "violations/statement.html", {"kind": kind, "answered": True, "body": BODY_PLACE}, request
-        )
-        rows = sent.rows()
+    page, rows = _laid_out_around(request, {"kind": kind, "answered": True}, query)
     found = next((row[1] for row in rows if row[0] == 0), None)
     if found is None:
         return None, None
@@ -173,9 +177,8 @@ def statement_page(request, *, answered: bool = False, found=None):
     query = selectors.statement_state_query(subject=subject)
     key = None
     if query is not None:
-        with sql.alongside(read=query) as sent:
-            page = render_to_string("violations/statement.html", {**context, "body": BODY_PLACE}, request)
-            key = _key(selectors.statement_state_digest(subject=subject, rows=sent.rows()))
+        page, rows = _laid_out_around(request, context, query)
+        key = _key(selectors.statement_state_digest(subject=subject, rows=rows))
         body = _kept(key) if key else None
         if body is not None:
             return HttpResponse(page.replace(BODY_PLACE, body, 1))

@@ -21,7 +21,7 @@ from core import sql
 from violations import billing, selectors
 from violations.constants import InquiryKind, ViolationStatus
 from violations.models import DrivingLicence, FleetVehicle, InquiryLog, Vehicle, Violation
-from violations.normalise import clean_digits, clean_plate_part, clean_registration
+from violations.normalise import clean_digits, vehicle_values
 from violations.ratelimits import Guesses
 from violations.rows import violations_cells
 from violations.selectors import fleet_violations, licence_subject, plate_subject, subject_violations
@@ -55,9 +55,7 @@ def vehicle_inquire(
     """The vehicle if plate and registration number both match, else None (the caller says the same
     thing for a wrong plate and a wrong registration number). Logged with the plate hashed."""
     vehicle = get_source().vehicle_find(
-        plate_code=clean_plate_part(plate_code),
-        plate_number=clean_plate_part(plate_number),
-        registration_number=clean_registration(registration_number),
+        **vehicle_values(plate_code=plate_code, plate_number=plate_number, registration_number=registration_number)
     )
     _log(
         user=user,
@@ -211,11 +209,7 @@ def statement_for_subject(
 
 
 def _fleet_values(*, plate_code: str, plate_number: str, registration_number: str) -> dict:
-    values = {
-        "plate_code": clean_plate_part(plate_code),
-        "plate_number": clean_plate_part(plate_number),
-        "registration_number": clean_registration(registration_number),
-    }
+    values = vehicle_values(plate_code=plate_code, plate_number=plate_number, registration_number=registration_number)
     errors = {}
     if not (values["plate_code"].isdecimal() and 1 <= len(values["plate_code"]) <= 3):
         errors["plate_code"] = _("Enter the plate code: 1 to 3 digits, e.g. 10.")
