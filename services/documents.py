@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 
 from services.codes import code_display, code_new, code_normalise
 from services.models import IssuedDocument
-from services.weasyprint_rtl import rtl_lines_fixed
+from services.weasyprint_fixes import weasyprint_fixed
 
 
 def verify_url(code: str) -> str:
@@ -141,7 +141,7 @@ def pdf_from_html(html: str, *, stylesheets: Sequence[Path] = ()) -> bytes:
     """
     from weasyprint import HTML
 
-    rtl_lines_fixed()
+    weasyprint_fixed()
     sheets = [_stylesheet(path) for path in (BASE_PDF_CSS, *stylesheets)]
     # base_url lets templates use {% static %}-free relative references safely; nothing is fetched remotely.
     with _gc_paused():

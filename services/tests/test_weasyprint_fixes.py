@@ -1,11 +1,14 @@
-"""Right-to-left lines laid out once (services.weasyprint_rtl): the same pages, half the line layout."""
+"""The fixes to WeasyPrint (services.weasyprint_fixes): right-to-left lines laid out once (the same pages, half the
+line layout); a font's subset made without a new C type per document (the same PDF, no parsing)."""
 
 import pytest
 import weasyprint
 from weasyprint.layout import inline
+from weasyprint.pdf.fonts import Font
+from weasyprint.text.ffi import ffi
 
 from services.documents import _font_config, pdf_from_html
-from services.weasyprint_rtl import FIXED_RELEASE, rtl_lines_fixed
+from services.weasyprint_fixes import FIXED_RELEASE, rtl_lines_fixed, subset_arrays_fixed, weasyprint_fixed
 
 ROWS = "".join(
     f"<tr><td>B{n:010d}</td><td>تجاوز السرعة المقررة بما لا يزيد على 20 كم/س، 37/أ/1</td>"
@@ -60,12 +63,14 @@ def _geometry(html: str):
     ]
 
 
-def test_the_fix_is_made_for_the_weasyprint_the_portal_installs():
-    # A new WeasyPrint release: check whether get_next_linebox still lays right-to-left lines out twice
-    # (then update FIXED_RELEASE and RTL_CONDITION) or not any more (then remove services.weasyprint_rtl).
+def test_the_fixes_are_made_for_the_weasyprint_the_portal_installs():
+    # A new WeasyPrint release: check whether get_next_linebox still lays right-to-left lines out twice and
+    # whether Font._harfbuzz_subset still makes an array type per length (then update FIXED_RELEASE and the
+    # replaced code) or not any more (then remove that fix from services.weasyprint_fixes).
     assert weasyprint.__version__ == FIXED_RELEASE
-    assert rtl_lines_fixed() is True
+    assert weasyprint_fixed() == {"rtl_lines": True, "subset_arrays": True}
     assert hasattr(inline.get_next_linebox, "weasyprint_original")
+    assert hasattr(Font._harfbuzz_subset, "weasyprint_original")
 
 
 def test_arabic_text_is_laid_out_once_a_line_as_english_is(split_lines):
@@ -85,3 +90,42 @@ def test_the_pages_are_the_same_with_the_fix(html, monkeypatch):
     monkeypatch.setattr(inline, "get_next_linebox", inline.get_next_linebox.weasyprint_original)
     assert _geometry(html) == fixed
     assert len(fixed) > 20
+
+
+def _codes(count: int) -> str:
+    """A page as an issued document is: Arabic and Latin text whose glyphs differ with ``count`` (a code, digits)."""
+    code = "ABCDEFGHJKLMNPQRSTUVWXYZ"[:count]
+    return f"""<html lang="ar" dir="rtl"><body><h1>كشف مخالفات السير</h1>
+<p>رمز التحقق: <span style="font-family: 'Noto Sans'">{code}-{"0123456789"[: count % 10]}</span></p>
+<p style="font-weight: bold">{"ابتثجحخدذرزسشصضطظعغفقكلمنهوي"[:count]}</p></body></html>"""
+
+
+def test_documents_of_new_glyph_counts_parse_no_c_type():
+    assert subset_arrays_fixed()
+    pdf_from_html(_codes(3))
+    known = set(ffi._parsed_types)
+    for count in range(4, 12):
+        pdf_from_html(_codes(count))
+    # WeasyPrint 70 alone: "hb_codepoint_t[N]" for each new number of glyphs of each font (about 2 ms each).
+    assert set(ffi._parsed_types) == known
+
+
+@pytest.mark.parametrize("count", [5, 17])
+def test_the_fonts_subsets_are_the_same_with_the_fix(count, monkeypatch):
+    assert subset_arrays_fixed()
+    html = _codes(count)
+    fix = Font._harfbuzz_subset
+    subsets = []
+
+    def counted(font, *args):
+        subsets.append(font.family)
+        return fix(font, *args)
+
+    monkeypatch.setattr(Font, "_harfbuzz_subset", counted)
+    fixed = weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+    monkeypatch.setattr(Font, "_harfbuzz_subset", fix.weasyprint_original)
+    original = weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+    # The whole file, byte for byte: fonts, glyph ids, text.
+    assert fixed == original
+    # Naskh regular and bold, Sans: each font subset by the fixed function.
+    assert len(subsets) >= 3, subsets
