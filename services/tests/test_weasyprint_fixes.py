@@ -1,14 +1,22 @@
 """The fixes to WeasyPrint (services.weasyprint_fixes): right-to-left lines laid out once (the same pages, half the
-line layout); a font's subset made without a new C type per document (the same PDF, no parsing)."""
+line layout); a font's subset made without a new C type per document (the same PDF, no parsing); a line's layout
+drawn as laid out (the same PDF, no layout made again)."""
 
 import pytest
 import weasyprint
 from weasyprint.layout import inline
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import ffi
+from weasyprint.text.line_break import Layout
 
 from services.documents import _font_config, pdf_from_html
-from services.weasyprint_fixes import FIXED_RELEASE, rtl_lines_fixed, subset_arrays_fixed, weasyprint_fixed
+from services.weasyprint_fixes import (
+    FIXED_RELEASE,
+    layouts_kept,
+    rtl_lines_fixed,
+    subset_arrays_fixed,
+    weasyprint_fixed,
+)
 
 ROWS = "".join(
     f"<tr><td>B{n:010d}</td><td>تجاوز السرعة المقررة بما لا يزيد على 20 كم/س، 37/أ/1</td>"
@@ -64,13 +72,16 @@ def _geometry(html: str):
 
 
 def test_the_fixes_are_made_for_the_weasyprint_the_portal_installs():
-    # A new WeasyPrint release: check whether get_next_linebox still lays right-to-left lines out twice and
-    # whether Font._harfbuzz_subset still makes an array type per length (then update FIXED_RELEASE and the
-    # replaced code) or not any more (then remove that fix from services.weasyprint_fixes).
+    # A new WeasyPrint release: check whether get_next_linebox still lays right-to-left lines out twice,
+    # whether Font._harfbuzz_subset still makes an array type per length and whether a line's layout is still
+    # dropped and made again to draw it (then update FIXED_RELEASE and the replaced code) or not any more (then
+    # remove that fix from services.weasyprint_fixes).
     assert weasyprint.__version__ == FIXED_RELEASE
-    assert weasyprint_fixed() == {"rtl_lines": True, "subset_arrays": True}
+    assert weasyprint_fixed() == {"rtl_lines": True, "subset_arrays": True, "layouts_kept": True}
     assert hasattr(inline.get_next_linebox, "weasyprint_original")
     assert hasattr(Font._harfbuzz_subset, "weasyprint_original")
+    for name in ("set_text", "deactivate", "reactivate"):
+        assert hasattr(getattr(Layout, name), "weasyprint_original")
 
 
 def test_arabic_text_is_laid_out_once_a_line_as_english_is(split_lines):
@@ -129,3 +140,76 @@ def test_the_fonts_subsets_are_the_same_with_the_fix(count, monkeypatch):
     assert fixed == original
     # Naskh regular and bold, Sans: each font subset by the fixed function.
     assert len(subsets) >= 3, subsets
+
+
+# Text as WeasyPrint draws it in every way the layout fix must leave alone: a table over two pages with its
+# header repeated, Arabic and Latin in one line, pre-formatted lines (paragraph separators), justified text (its
+# spacing added for drawing), an ellipsis, words broken anywhere, letter and word spacing, a running header
+# drawn on every page, and underlined text.
+VARIED = f"""<html lang="ar" dir="rtl"><head><style>
+@page {{ size: A5; margin: 12mm; @top-center {{ content: element(running) }} }}
+.running {{ position: running(running); font-size: 8pt }}
+pre {{ white-space: pre; font-family: "Noto Sans" }}
+.justified {{ text-align: justify; width: 60mm }}
+.cut {{ width: 30mm; overflow: hidden; white-space: nowrap; text-overflow: ellipsis }}
+.anywhere {{ width: 20mm; overflow-wrap: anywhere; font-family: "Noto Sans" }}
+.spaced {{ letter-spacing: 1pt; word-spacing: 4pt }}
+</style></head><body>
+<div class="running">أمانة عمان الكبرى – Greater Amman Municipality</div>
+<p class="justified">{"ادفع من خلال إي فواتيركم في أي بنك أو محفظة أو صراف آلي، باختيار قطاع الحكومة ثم مخالفات السير. " * 3}</p>
+<pre>السطر الأول 10-79210
+line two
+line three line four</pre>
+<p class="cut">تجاوز السرعة المقررة بما لا يزيد على 20 كم/س، 37/أ/1</p>
+<p class="anywhere">B0000000001B0000000002B0000000003</p>
+<p class="spaced"><u>كشف مخالفات السير</u> Statement 2026</p>
+<table class="violations"><thead><tr><th>رقم المخالفة</th><th>المخالفة</th></tr></thead><tbody>{ROWS * 4}</tbody></table>
+</body></html>"""
+
+
+def _with_original_layouts(monkeypatch):
+    for name in ("set_text", "deactivate", "reactivate"):
+        monkeypatch.setattr(Layout, name, getattr(Layout, name).weasyprint_original)
+
+
+@pytest.mark.parametrize(
+    "html", [VARIED, PAGE.format(direction="rtl"), PAGE.format(direction="ltr")], ids=["varied", "rtl", "ltr"]
+)
+def test_the_pdf_is_the_same_with_layouts_kept(html, monkeypatch):
+    assert layouts_kept()
+    fixed = weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+    _with_original_layouts(monkeypatch)
+    original = weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+    assert fixed == original
+
+
+def test_the_varied_page_draws_what_it_says(monkeypatch):
+    # Two pages (the table's header and the running header drawn twice), and justified lines, whose layouts
+    # drawing makes again with their spacing (the fix's other path).
+    made = []
+    setup = Layout.setup
+    document = weasyprint.HTML(string=VARIED).render(font_config=_font_config())
+    assert len(document.pages) >= 2
+    monkeypatch.setattr(Layout, "setup", lambda layout, style: made.append(layout) or setup(layout, style))
+    document.write_pdf()
+    assert made and all(layout.justification_spacing for layout in made)
+
+
+def test_drawing_makes_no_layout_again(monkeypatch):
+    made = []
+    setup = Layout.setup
+
+    def counted(layout, style):
+        made.append(layout)
+        return setup(layout, style)
+
+    monkeypatch.setattr(Layout, "setup", counted)
+    html = PAGE.format(direction="rtl")
+    document = weasyprint.HTML(string=html).render(font_config=_font_config())
+    laid_out = len(made)
+    document.write_pdf()
+    assert len(made) == laid_out  # WeasyPrint 70 alone: one more for every line of text drawn
+    _with_original_layouts(monkeypatch)
+    made.clear()
+    weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+    assert len(made) > laid_out + 20
