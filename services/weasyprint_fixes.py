@@ -57,8 +57,8 @@ SUBSET_ARRAYS = {
     "ffi.new(f'hb_codepoint_t[{len(keep)}]', keep)": "ffi.new('hb_codepoint_t[]', keep)",
 }
 
-_lock = threading.Lock()
-# (Methods' sources as read once dedented.) Layout.set_text: single-paragraph mode (drawing's) set with the text when the text has no paragraph separator.
+# Layout's methods, as their sources read once dedented. Layout.set_text: drawing's single-paragraph mode set with
+# the text when the text has no paragraph separator.
 SET_TEXT = """    text, bytestring = unicode_to_char_p(text)
     pango.pango_layout_set_text(self.layout, text, -1)
 """
@@ -78,6 +78,7 @@ REACTIVATE_WHEN_NEEDED = """    if style is self.style and not self.justificatio
     self.setup(style)
     self.set_text(self.text, justify=True)"""
 
+_lock = threading.Lock()
 _state: dict[str, bool | None] = {"rtl_lines": None, "subset_arrays": None, "layouts_kept": None}
 
 

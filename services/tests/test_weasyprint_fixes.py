@@ -158,8 +158,7 @@ pre {{ white-space: pre; font-family: "Noto Sans" }}
 <div class="running">أمانة عمان الكبرى – Greater Amman Municipality</div>
 <p class="justified">{"ادفع من خلال إي فواتيركم في أي بنك أو محفظة أو صراف آلي، باختيار قطاع الحكومة ثم مخالفات السير. " * 3}</p>
 <pre>السطر الأول 10-79210
-line two
-line three line four</pre>
+line two\rline three\u2029line four</pre>
 <p class="cut">تجاوز السرعة المقررة بما لا يزيد على 20 كم/س، 37/أ/1</p>
 <p class="anywhere">B0000000001B0000000002B0000000003</p>
 <p class="spaced"><u>كشف مخالفات السير</u> Statement 2026</p>
