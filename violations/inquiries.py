@@ -24,33 +24,46 @@ def _subject(kind: str, data: dict) -> str:
     return licence_subject(number=data["licence_number"])
 
 
-def vehicle_inquiry(request, *, party: Party, data: dict) -> Vehicle | None:
-    """``data``: a valid VehicleInquiryForm's cleaned data. Raises Ratelimited (answered with 429)."""
-    subject = _subject(InquiryKind.VEHICLE, data)
+def _within_limits(request, *, kind: str, data: dict, look_up, missed=lambda found: found is None):
+    """One look-up inside the inquiry's limits, the same for every way of asking: refused before it (nothing is
+    looked up), a miss (``missed(found)``) counted after it as a guess for that plate or licence.
+    ``look_up(subject)`` gets the subject's keyed hash. Raises Ratelimited (answered with 429)."""
+    subject = _subject(kind, data)
     if inquiry_refused(request, subject=subject):
         raise Ratelimited
-    vehicle = vehicle_inquire(user=request.user, organisation=party.organisation, ip=client_ip(request), **data)
-    if vehicle is None:
+    found = look_up(subject)
+    if missed(found):
         inquiry_failed(request, subject=subject)
-    return vehicle
+    return found
+
+
+def vehicle_inquiry(request, *, party: Party, data: dict) -> Vehicle | None:
+    """``data``: a valid VehicleInquiryForm's cleaned data. Raises Ratelimited (answered with 429)."""
+    return _within_limits(
+        request,
+        kind=InquiryKind.VEHICLE,
+        data=data,
+        look_up=lambda _subject: vehicle_inquire(
+            user=request.user, organisation=party.organisation, ip=client_ip(request), **data
+        ),
+    )
 
 
 def licence_inquiry(request, *, party: Party, data: dict) -> DrivingLicence | None:
     """``data``: a valid LicenceInquiryForm's cleaned data. Raises Ratelimited (answered with 429)."""
-    subject = _subject(InquiryKind.LICENCE, data)
-    if inquiry_refused(request, subject=subject):
-        raise Ratelimited
-    licence = licence_inquire(
-        user=request.user,
-        organisation=party.organisation,
-        ip=client_ip(request),
-        number=data["licence_number"],
-        centre=data["centre"],
-        category=data["category"],
+    return _within_limits(
+        request,
+        kind=InquiryKind.LICENCE,
+        data=data,
+        look_up=lambda _subject: licence_inquire(
+            user=request.user,
+            organisation=party.organisation,
+            ip=client_ip(request),
+            number=data["licence_number"],
+            centre=data["centre"],
+            category=data["category"],
+        ),
     )
-    if licence is None:
-        inquiry_failed(request, subject=subject)
-    return licence
 
 
 @dataclass
@@ -74,13 +87,19 @@ def inquiry_answered(request, *, kind: str, party: Party, data: dict) -> Answer:
         inquire = vehicle_inquiry if kind == InquiryKind.VEHICLE else licence_inquiry
         found = inquire(request, party=party, data=data)
         return Answer(subject_id=found.pk if found is not None else None, found=found)
-    subject = _subject(kind, data)
-    if inquiry_refused(request, subject=subject):
-        raise Ratelimited
-    inquiry_log_found(
-        user=request.user, organisation=party.organisation, ip=client_ip(request), kind=kind, subject=subject, data=data
+
+    def look_up(subject: str) -> Answer:
+        inquiry_log_found(
+            user=request.user,
+            organisation=party.organisation,
+            ip=client_ip(request),
+            kind=kind,
+            subject=subject,
+            data=data,
+        )
+        subject_id, page = statement_pages.inquiry_page(request, kind=kind, query=query)
+        return Answer(subject_id=subject_id, page=page)
+
+    return _within_limits(
+        request, kind=kind, data=data, look_up=look_up, missed=lambda answer: answer.subject_id is None
     )
-    subject_id, page = statement_pages.inquiry_page(request, kind=kind, query=query)
-    if subject_id is None:
-        inquiry_failed(request, subject=subject)
-    return Answer(subject_id=subject_id, page=page)
