@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 
 from services.codes import code_display, code_new, code_normalise
 from services.models import IssuedDocument
-from services.weasyprint_fixes import weasyprint_fixed
+from services.weasyprint_fixes import document_html, weasyprint_fixed
 
 
 def verify_url(code: str) -> str:
@@ -139,13 +139,11 @@ def pdf_from_html(html: str, *, stylesheets: Sequence[Path] = ()) -> bytes:
     The layout's style (BASE_PDF_CSS), then ``stylesheets`` (CSS files of a kind of document, later ones
     winning), apply under the page's own ``<style>``.
     """
-    from weasyprint import HTML
-
     weasyprint_fixed()
     sheets = [_stylesheet(path) for path in (BASE_PDF_CSS, *stylesheets)]
     # base_url lets templates use {% static %}-free relative references safely; nothing is fetched remotely.
     with _gc_paused():
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        return document_html()(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
             font_config=_font_config(), stylesheets=sheets
         )
 

@@ -1,9 +1,15 @@
 """The fixes to WeasyPrint (services.weasyprint_fixes): right-to-left lines laid out once (the same pages, half the
 line layout); a font's subset made without a new C type per document (the same PDF, no parsing); a line's layout
-drawn as laid out (the same PDF, no layout made again)."""
+drawn as laid out (the same PDF, no layout made again); the documents' user-agent style sheet (the same PDF, no
+styles for pseudo-elements a document never has)."""
+
+import re
+from pathlib import Path
 
 import pytest
 import weasyprint
+from django.conf import settings
+from weasyprint.css import StyleFor
 from weasyprint.layout import inline
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import ffi
@@ -12,6 +18,7 @@ from weasyprint.text.line_break import Layout
 from services.documents import _font_config, pdf_from_html
 from services.weasyprint_fixes import (
     FIXED_RELEASE,
+    document_html,
     layouts_kept,
     rtl_lines_fixed,
     subset_arrays_fixed,
@@ -212,3 +219,81 @@ def test_drawing_makes_no_layout_again(monkeypatch):
     made.clear()
     weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
     assert len(made) > laid_out + 20
+
+
+# Lists (their markers: the one pseudo-element the documents' sheet still styles, for li and summary) beside text.
+LISTS = """<html lang="ar" dir="rtl"><body>
+<ol><li>تجاوز السرعة المقررة</li><li>الوقوف في مكان ممنوع</li></ol>
+<ul><li>Speeding</li><li>Parking<ul><li>fee not paid</li></ul></li></ul>
+<details open><summary>ملخص</summary><p>التفاصيل</p></details>
+</body></html>"""
+
+
+@pytest.fixture
+def pseudo_styles(monkeypatch):
+    """The pseudo-element of each computed style WeasyPrint makes while it is used (None: an element's own)."""
+    made = []
+    original = StyleFor.set_computed_styles
+
+    def counted(self, element, parent, root=None, pseudo_type=None, **kwargs):
+        made.append(pseudo_type)
+        return original(self, element, parent, root=root, pseudo_type=pseudo_type, **kwargs)
+
+    monkeypatch.setattr(StyleFor, "set_computed_styles", counted)
+    return made
+
+
+def test_the_documents_style_sheet_is_made_for_the_weasyprint_the_portal_installs():
+    # A new WeasyPrint release (or html5_ua.css changed): check whether its sheet still styles pseudo-elements of
+    # every element, then update UA_MARKER and UA_NOTES or remove the documents' sheet.
+    assert document_html() is not weasyprint.HTML
+    assert issubclass(document_html(), weasyprint.HTML)
+    assert document_html().ua_stylesheet is not None
+
+
+def test_documents_make_no_styles_for_pseudo_elements_they_never_have(pseudo_styles):
+    html = PAGE.format(direction="rtl")
+    weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+    elements = pseudo_styles.count(None)
+    notes = ("footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback")
+    # WeasyPrint's own sheet: a marker and five note styles for every element.
+    assert all(pseudo_styles.count(kind) > elements for kind in ("marker", *notes))
+    pseudo_styles.clear()
+    document_html()(string=html).write_pdf(font_config=_font_config())
+    assert pseudo_styles.count(None) == elements
+    assert not {"marker", *notes} & set(pseudo_styles)
+    pseudo_styles.clear()
+    pdf_from_html(html)  # as every issued document is made
+    assert pseudo_styles and not {"marker", *notes} & set(pseudo_styles)
+    pseudo_styles.clear()
+    pdf_from_html(LISTS)
+    assert pseudo_styles.count("marker") == 6  # the five list items and the summary
+    assert not set(notes) & set(pseudo_styles)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [VARIED, PAGE.format(direction="rtl"), PAGE.format(direction="ltr"), LISTS],
+    ids=["varied", "rtl", "ltr", "lists"],
+)
+def test_the_pdf_is_the_same_with_the_documents_style_sheet(html):
+    documents = document_html()(string=html).write_pdf(font_config=_font_config())
+    assert documents == weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+
+
+def test_no_document_uses_what_the_documents_style_sheet_leaves_out():
+    # The documents' user-agent sheet has no footnote or note rules, and styles the markers of li and summary
+    # only: a document that floats a footnote or a note, makes another element a list item or styles markers
+    # needs WeasyPrint's own sheet back (services.weasyprint_fixes.document_html).
+    base = Path(settings.BASE_DIR)
+    templates = [
+        path
+        for path in base.glob("*/templates/**/*")
+        if path.suffix in (".html", ".css")
+        and ("documents" in path.parts or "base_pdf.html" in path.read_text(encoding="utf-8"))
+    ]
+    assert len(templates) >= 10
+    left_out = re.compile(r"footnote|note-(call|marker)|float\s*:\s*note|list-item|::?marker", re.IGNORECASE)
+    assert [
+        str(path.relative_to(base)) for path in templates if left_out.search(path.read_text(encoding="utf-8"))
+    ] == []
