@@ -114,7 +114,7 @@ def statement_bills(
     if result is not None:
         return result
     with transaction.atomic():
-        list(Violation.objects.select_for_update().filter(pk__in=[v.pk for v in payable]).values_list("pk"))
+        _lock_in_pk_order(payable)
         numbers, together = _open_bills(keys)
         result = StatementBills()
         common = {"payer": payer, "payer_name": payer_name, "organisation": organisation}
@@ -148,6 +148,15 @@ def statement_bills(
     return result
 
 
+def _lock_in_pk_order(violations: list[Violation]) -> None:
+    """Lock the violations' rows in the order of their keys, as every other lock on violations is taken (a
+    payment applied, violations_bill_paid; the feed): two transactions that lock overlapping rows in different
+    orders can deadlock, which PostgreSQL ends by failing one of them (a 503 for the person waiting)."""
+    list(
+        Violation.objects.select_for_update().filter(pk__in=[v.pk for v in violations]).order_by("pk").values_list("pk")
+    )
+
+
 def _existing_bills(payable: list[Violation], keys: list[str]) -> StatementBills | None:
     """Every number the statement needs, if all are already issued and open (one query); else None."""
     numbers, together = _open_bills(keys)
@@ -165,7 +174,7 @@ def selection_bill(*, violations: list[Violation], payer, payer_name: str, organ
         raise ValueError("no payable violation selected")
     keys = [item_key(v.pk) for v in payable]
     with transaction.atomic():
-        list(Violation.objects.select_for_update().filter(pk__in=[v.pk for v in payable]).values_list("pk"))
+        _lock_in_pk_order(payable)
         _singles, together = _open_bills(keys)
         bill = Bill.objects.filter(billing_number=together).first() if together else None
         if bill is None:

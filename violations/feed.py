@@ -244,7 +244,9 @@ def _apply_chunk(rows: list[FeedRow], result: FeedResult) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
     vehicles = _vehicles_for(rows)
     licences = _licences_for(rows)
-    existing = {v.number: v for v in Violation.objects.select_for_update().filter(number__in=[r.number for r in rows])}
+    # Locked in the order of their keys, as the statement's bills and a payment lock violations (no deadlock).
+    locked = Violation.objects.select_for_update().filter(number__in=[r.number for r in rows]).order_by("pk")
+    existing = {v.number: v for v in locked}
     now = timezone.now()
     to_create, to_update, to_close = [], [], []
     for row in rows:

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -203,3 +204,16 @@ def test_a_vehicles_violations_read_by_the_written_out_query_are_what_the_orm_re
     assert [v.number for v in fast] and "V-X" not in [v.number for v in fast]
     assert all(isinstance(v.amount, Decimal) and v.issued_at.tzinfo is not None for v in fast)
     assert all(v.vehicle is vehicle and not v._state.adding for v in fast)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes no row locks")
+def test_the_statements_bills_lock_the_violations_in_the_order_of_their_keys(logged_in, vehicle, three):
+    # As a payment applied locks them (violations_bill_paid): rows locked in two orders by two transactions can
+    # deadlock, and PostgreSQL then fails one of them.
+    with CaptureQueriesContext(connection) as queries:
+        _open_statement(logged_in, vehicle)
+    table = Violation._meta.db_table
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and f'FROM "{table}"' in q["sql"]]
+    # The key, by name or as the one column selected.
+    in_key_order = re.compile(rf'SELECT "{table}"\."id" AS "pk" FROM .* ORDER BY (1|"{table}"\."id") ASC FOR UPDATE$')
+    assert locks and all(in_key_order.match(sql) for sql in locks)
