@@ -35,11 +35,11 @@ has six rules for pseudo-elements of every element: ``::marker``, ``::footnote-c
 ``::note-call``, ``::note-marker`` and ``::note-callback``. Each matches every element, so every element of every
 document gets six computed styles besides its own: on the statement of 20 violations 1,062 of its 1,115 styles,
 each made, given an anchor (a property computed on the spot) and kept with its cycles until the collector frees
-it. A marker exists only for a list item (``li``, ``summary``: the only elements the sheet makes list items),
-notes and footnotes only for elements floated as such; no portal document has either
+it. A marker exists only for a list item (``li``, the only element the sheet makes one), notes and footnotes
+only for elements floated as such; no portal document has either
 (``services/tests/test_weasyprint_fixes.py`` checks the templates and style sheets). The portal's documents
 (:func:`document_html`, only them: any other WeasyPrint page keeps WeasyPrint's sheet) use the same sheet with
-``li::marker, summary::marker`` for ``::marker`` and without the five note rules: the same PDF, byte for byte, with
+``li::marker`` for ``::marker`` and without the five note rules: the same PDF, byte for byte, with
 53 styles instead of 1,115. Measured on the statement of 20: 298,729 Python calls instead of 318,377; 5,599 objects
 of cyclic garbage left for the collector instead of 14,803 (collected in 4-5 ms instead of 7-12); 6-20% less time
 (a shared machine's minutes: the median of six turns' ratios 0.86).
@@ -95,9 +95,7 @@ REACTIVATE_WHEN_NEEDED = """    if style is self.style and not self.justificatio
 
 # html5_ua.css: the marker rule for list items only, the note rules left out (the five lines, in order).
 UA_MARKER = "\n::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }\n"
-UA_LIST_ITEM_MARKERS = (
-    "\nli::marker, summary::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }\n"
-)
+UA_LIST_ITEM_MARKERS = "\nli::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }\n"
 UA_NOTES = """
 ::footnote-call { content: counter(footnote); vertical-align: super; font-size: smaller; line-height: inherit }
 ::footnote-marker { content: counter(footnote) ". " }

@@ -221,7 +221,7 @@ def test_drawing_makes_no_layout_again(monkeypatch):
     assert len(made) > laid_out + 20
 
 
-# Lists (their markers: the one pseudo-element the documents' sheet still styles, for li and summary) beside text.
+# Lists (their markers: the one pseudo-element the documents' sheet still styles, for li) beside text.
 LISTS = """<html lang="ar" dir="rtl"><body>
 <ol><li>تجاوز السرعة المقررة</li><li>الوقوف في مكان ممنوع</li></ol>
 <ul><li>Speeding</li><li>Parking<ul><li>fee not paid</li></ul></li></ul>
@@ -267,7 +267,7 @@ def test_documents_make_no_styles_for_pseudo_elements_they_never_have(pseudo_sty
     assert pseudo_styles and not {"marker", *notes} & set(pseudo_styles)
     pseudo_styles.clear()
     pdf_from_html(LISTS)
-    assert pseudo_styles.count("marker") == 6  # the five list items and the summary
+    assert pseudo_styles.count("marker") == 5  # the five list items
     assert not set(notes) & set(pseudo_styles)
 
 
@@ -282,8 +282,7 @@ def test_the_pdf_is_the_same_with_the_documents_style_sheet(html):
 
 
 def test_no_document_uses_what_the_documents_style_sheet_leaves_out():
-    # The documents' user-agent sheet has no footnote or note rules, and styles the markers of li and summary
-    # only: a document that floats a footnote or a note, makes another element a list item or styles markers
+    # The documents' user-agent sheet has no footnote or note rules, and styles the markers of li only: a document that floats a footnote or a note, makes another element a list item or styles markers
     # needs WeasyPrint's own sheet back (services.weasyprint_fixes.document_html).
     base = Path(settings.BASE_DIR)
     templates = [
