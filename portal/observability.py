@@ -208,7 +208,9 @@ def sentry_init(*, dsn: str, environment: str = "", release: str = "", traces_sa
     sentry_sdk.init(
         dsn=dsn,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
+        # No personal data (the user, cookies, headers, the address): the SDK's default. Its switch
+        # send_default_pii is deprecated since sentry-sdk 2.7x (a warning when given at all) for data_collection;
+        # left unset, both keep that default and the event scrubber stays on.
         # Local variables of the frames could hold anything a person typed: not sent at all.
         include_local_variables=False,
         max_request_body_size="never",
