@@ -209,8 +209,8 @@ def sentry_init(*, dsn: str, environment: str = "", release: str = "", traces_sa
         dsn=dsn,
         integrations=[DjangoIntegration(), CeleryIntegration()],
         # No personal data (the user, cookies, headers, the address): the SDK's default. Its switch
-        # send_default_pii is deprecated since sentry-sdk 2.7x (a warning when given at all) for data_collection;
-        # left unset, both keep that default and the event scrubber stays on.
+        # send_default_pii is deprecated in the pinned sentry-sdk (2.76: a warning whenever it is given) for
+        # data_collection; left unset, both keep that default and the event scrubber stays on.
         # Local variables of the frames could hold anything a person typed: not sent at all.
         include_local_variables=False,
         max_request_body_size="never",
