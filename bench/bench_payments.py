@@ -285,33 +285,21 @@ def run(ctx) -> None:
     # --- over HTTP: gunicorn, concurrent clients, every message signed and distinct ---
     # Each bill pulled three times, each pull with its own GUID: the first pulls make the row at BENCH_CONCURRENCY
     # clients, the second and third (the signature reused) the target's rounds at 16.
+    def signed_pull(bill):
+        """A bill pull as eFAWATEERcom sends it: signed by the peer, with a GUID of its own."""
+        body = peer.bill_pull(billing_number=bill.billing_number, service_type=bill.service_type)[1]
+        return ctx.request("POST", protocol.BILL_PULL_PATH, body=body, headers=headers)
+
     target_n = PULL_ROUNDS * ctx.scale(PULL_ROUND_PULLS)
     bills = _bills(max(1, target_n // 2))
-    pull_requests = [
-        ctx.request(
-            "POST",
-            protocol.BILL_PULL_PATH,
-            body=peer.bill_pull(billing_number=b.billing_number, service_type=b.service_type)[1],
-            headers=headers,
-        )
-        for b in bills * 3
-    ]
+    pull_requests = [signed_pull(b) for b in bills * 3]
     ctx.load(
         "payments: bill pull (gunicorn)",
         pull_requests[: len(bills)],
         check=_success,
         note="distinct GUIDs; each bill's first pull",
     )
-    never_pulled = _bills(ctx.scale(600))
-    first_pulls = [
-        ctx.request(
-            "POST",
-            protocol.BILL_PULL_PATH,
-            body=peer.bill_pull(billing_number=b.billing_number, service_type=b.service_type)[1],
-            headers=headers,
-        )
-        for b in never_pulled
-    ]
+    first_pulls = [signed_pull(b) for b in _bills(ctx.scale(600))]
     _bill_pull_targets(ctx, pull_requests[len(bills) :], first_pulls)
 
     to_pay = _bills(ctx.scale(400))
