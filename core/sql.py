@@ -122,14 +122,15 @@ def _insert_statement(model) -> tuple[str, tuple]:
     return sql, fields
 
 
-def insert(model, **values) -> None:
-    """One row of ``model`` written by a statement written once, its values prepared by the fields as the
-    ORM prepares them (``auto_now_add`` included); a value given as ``RawSQL`` is worked out by the database in
-    the same statement. Only for models nothing listens to (no save signals, not audited): the ORM is used
-    otherwise, so that no receiver is ever skipped."""
-    if pre_save.has_listeners(model) or post_save.has_listeners(model):
-        model._default_manager.create(**values)
-        return
+def unobserved(model) -> bool:
+    """Nothing listens to ``model``'s saves: its rows may be written by a statement of our own (:func:`insert`)."""
+    return not (pre_save.has_listeners(model) or post_save.has_listeners(model))
+
+
+def insert_statement(model, **values) -> tuple[str, list]:
+    """The INSERT of :func:`insert` and its values, for a statement that writes the row as one of its parts
+    (``WITH name AS (INSERT …)``, where a ``RawSQL`` value may read the statement's other parts). Only for a
+    model that is :func:`unobserved`."""
     sql, fields = _insert_statement(model)
     raw = {name: values.pop(name) for name, value in list(values.items()) if isinstance(value, RawSQL)}
     instance = model(**values)
@@ -146,6 +147,18 @@ def insert(model, **values) -> None:
                 values_in_order.append(next(params))
         sql = sql[: sql.rindex("VALUES (")] + f"VALUES ({', '.join(places)})"
         params = values_in_order
+    return sql, params
+
+
+def insert(model, **values) -> None:
+    """One row of ``model`` written by a statement written once, its values prepared by the fields as the
+    ORM prepares them (``auto_now_add`` included); a value given as ``RawSQL`` is worked out by the database in
+    the same statement. Only for models nothing listens to (no save signals, not audited): the ORM is used
+    otherwise, so that no receiver is ever skipped."""
+    if not unobserved(model):
+        model._default_manager.create(**values)
+        return
+    sql, params = insert_statement(model, **values)
     if _held.depth and connection.vendor == "postgresql" and not connection.in_atomic_block:
         _held.writes.append((sql, params))  # written by alongside(), or as writes_held ends
         return

@@ -13,8 +13,8 @@ from violations import statement_pages
 from violations.constants import InquiryKind
 from violations.models import DrivingLicence, Vehicle
 from violations.ratelimits import inquiry_failed, inquiry_refused
-from violations.selectors import licence_subject, plate_subject, statement_state_find_query
-from violations.workflow import inquiry_log_found, licence_inquire, vehicle_inquire
+from violations.selectors import licence_subject, plate_subject, statement_state_find_query, statement_state_known
+from violations.workflow import inquiry_log_after, inquiry_log_clause, licence_inquire, vehicle_inquire
 
 
 def _subject(kind: str, data: dict) -> str:
@@ -80,24 +80,20 @@ class Answer:
 def inquiry_answered(request, *, kind: str, party: Party, data: dict) -> Answer:
     """The website's inquiry, answered with its statement (violations.views): the limits first, then, where the
     state of a statement can be known (the local copy on PostgreSQL), the look-up, its log line and that state
-    in one round trip (statement_pages.inquiry_page); elsewhere :func:`vehicle_inquiry` or
+    in one statement (statement_pages.inquiry_page); elsewhere :func:`vehicle_inquiry` or
     :func:`licence_inquiry`. A miss is counted as a guess either way. Raises Ratelimited (answered with 429)."""
-    query = statement_state_find_query(kind=kind, data=data)
-    if query is None:
+    if not statement_state_known():
         inquire = vehicle_inquiry if kind == InquiryKind.VEHICLE else licence_inquiry
         found = inquire(request, party=party, data=data)
         return Answer(subject_id=found.pk if found is not None else None, found=found)
 
     def look_up(subject: str) -> Answer:
-        inquiry_log_found(
-            user=request.user,
-            organisation=party.organisation,
-            ip=client_ip(request),
-            kind=kind,
-            subject=subject,
-            data=data,
-        )
+        line = {"user": request.user, "organisation": party.organisation, "ip": client_ip(request), "kind": kind}
+        logged = inquiry_log_clause(**line, subject=subject)
+        query = statement_state_find_query(kind=kind, data=data, also=logged)
         subject_id, page = statement_pages.inquiry_page(request, kind=kind, query=query)
+        if logged is None:  # the log's saves are listened to: written by the ORM, once the look-up is answered
+            inquiry_log_after(**line, subject=subject, matched=subject_id is not None)
         return Answer(subject_id=subject_id, page=page)
 
     return _within_limits(

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, Q, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,6 +102,11 @@ def subject_violations(*, subject: dict, found: Vehicle | DrivingLicence | None 
     return None
 
 
+# In a WITH clause of the state query found by an inquiry's look-up (statement_state_find_query's ``also``):
+# whether the look-up found anything (it is named ``found`` there).
+FOUND_ANY = "EXISTS (SELECT 1 FROM found)"
+
+
 def _state_sql() -> dict[tuple[str, bool | str], str]:
     """The statement_state query for each kind of subject (names from the models, every value a parameter), by
     ``(kind, found)``: with ``found``, the subject is not given by its id but found by the inquiry's own look-up
@@ -167,10 +171,9 @@ def _state_sql() -> dict[tuple[str, bool | str], str]:
         by_id = " UNION ALL ".join((first, *rest))
         queries[kind, False] = by_id.format(**names, subject=subjects[kind], id="%s")
         by_find = " UNION ALL ".join(("SELECT 0, id, xmin::text FROM found", *rest))
-        queries[kind, True] = (f"WITH found AS ({finds[kind]}) " + by_find).format(
-            **names, subject=subjects[kind], id="(SELECT id FROM found)"
-        )
-        queries[kind, "exists"] = f"EXISTS ({finds[kind]})".format(**names)
+        queries[kind, "find"] = f"WITH found AS ({finds[kind]})".format(**names)
+        queries[kind, "rest"] = by_find.format(**names, subject=subjects[kind], id="(SELECT id FROM found)")
+        queries[kind, True] = f"{queries[kind, 'find']} {queries[kind, 'rest']}"
     return queries
 
 
@@ -188,7 +191,8 @@ def _state_params(kind: str, subject_id) -> list:
     return params
 
 
-def _state_known() -> bool:
+def statement_state_known() -> bool:
+    """Whether the state of a statement can be read (:func:`statement_state`): the local copy on PostgreSQL."""
     return connection.vendor == "postgresql" and getattr(get_source(), "reads_local_copy", False)
 
 
@@ -196,7 +200,7 @@ def statement_state_query(*, subject: dict) -> tuple[str, list] | None:
     """The query of :func:`statement_state` and its values (None: the state cannot be known so), for a caller
     that sends it alongside other work (statement_pages) and makes the digest of its rows itself."""
     kind, subject_id = subject.get("kind"), subject.get("id")
-    if not _state_known():
+    if not statement_state_known():
         return None
     if kind not in (InquiryKind.VEHICLE, InquiryKind.LICENCE) or not isinstance(subject_id, int):
         return None
@@ -205,26 +209,28 @@ def statement_state_query(*, subject: dict) -> tuple[str, list] | None:
     return _STATE_SQL[kind, False], [subject_id, *_state_params(kind, subject_id)]
 
 
-def statement_state_find_query(*, kind: str, data: dict) -> tuple[str, list] | None:
+def statement_state_find_query(
+    *, kind: str, data: dict, also: tuple[str, list] | None = None
+) -> tuple[str, list] | None:
     """The state query of the vehicle or licence an inquiry's ``data`` (a valid inquiry form's cleaned data)
     names, found in the same statement as the source finds it: its rows are those of
     :func:`statement_state_query` for what is found (the same digest), none when nothing matches. So that an
     inquiry looks up and reads the state of its statement in one query (issue 20). None where the state
-    cannot be known so (as statement_state_query)."""
-    if not _state_known():
+    cannot be known so (as statement_state_query).
+
+    ``also``: one more WITH clause and its values (``name AS (INSERT …)``: the inquiry's log line,
+    violations.workflow.inquiry_log_clause), run by the same statement after the look-up, whose row it may read
+    as ``found`` (:data:`FOUND_ANY`)."""
+    if not statement_state_known():
         return None
     if not _STATE_SQL:
         _STATE_SQL.update(_state_sql())
-    return _STATE_SQL[kind, True], [*find_values(kind=kind, data=data), *_state_params(kind, None)]
-
-
-def found_expression(*, kind: str, data: dict) -> RawSQL:
-    """Whether the inquiry's look-up (``data`` as for statement_state_find_query) finds anything, as the database
-    answers it: for its log line, written in the same round trip as the look-up (violations.workflow)."""
-    if not _STATE_SQL:
-        _STATE_SQL.update(_state_sql())
-    exists = _STATE_SQL[kind, "exists"]  # names from the models; values bound
-    return RawSQL(exists, find_values(kind=kind, data=data), output_field=BooleanField())  # noqa: S611
+    values = find_values(kind=kind, data=data)
+    if also is None:
+        return _STATE_SQL[kind, True], [*values, *_state_params(kind, None)]
+    clause, clause_values = also
+    query = f"{_STATE_SQL[kind, 'find']}, {clause} {_STATE_SQL[kind, 'rest']}"
+    return query, [*values, *clause_values, *_state_params(kind, None)]
 
 
 def find_values(*, kind: str, data: dict) -> list[str]:

@@ -139,10 +139,9 @@ def remember_subject(request, subject: dict) -> None:
 
 
 def inquiry_page(request, *, kind: str, query: tuple[str, list]) -> tuple[int | None, HttpResponse | None]:
-    """The answer to an inquiry whose look-up is ``query`` (selectors.statement_state_find_query): what it finds
-    and the state of its statement read in one query, sent with the inquiry's log line (held: core.sql) while the
-    page around the statement is laid out, so that the look-up, the log line and the state take one round trip
-    (issue 20). Returns the id found (None: nothing matched) and the page when the statement is kept for that
+    """The answer to an inquiry whose look-up is ``query`` (selectors.statement_state_find_query, with the inquiry's
+    log line as one of its clauses): what it finds and the state of its statement read, and the line written, by
+    one statement, sent while the page around the statement is laid out (issue 20). Returns the id found (None: nothing matched) and the page when the statement is kept for that
     state (the session then holds what the inquiry proved); else None: the caller reads the statement."""
     page, rows = _laid_out_around(request, {"kind": kind, "answered": True}, query)
     found = next((row[1] for row in rows if row[0] == 0), None)

@@ -56,8 +56,9 @@ def inquiry_vehicle(request):
     form = VehicleInquiryForm(request.POST)
     if not form.is_valid():
         return _inquiry_page(request, by=InquiryKind.VEHICLE, vehicle_form=form)
-    # The inquiry's log line is held until the statement is read, written while the page is laid out, and
-    # committed before the answer leaves (core.sql.writes_held; issue 20).
+    # On the local copy (PostgreSQL) the inquiry's log line is written by the look-up's own statement
+    # (violations.inquiries); otherwise it is held until the statement is read, written while the page is laid
+    # out, and committed before the answer leaves (core.sql.writes_held; issue 20).
     with sql.writes_held():
         return _vehicle_answer(request, form)
 

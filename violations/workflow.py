@@ -14,6 +14,8 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -34,19 +36,22 @@ FLEET_CSV_MAX_BYTES = 256 * 1024
 # --- inquiries --------------------------------------------------------------------------------
 
 
-def _log(*, user, organisation, ip: str | None, kind: str, subject: str, matched, count: int = 0) -> None:
-    # Every inquiry writes one (core.sql.insert: the ORM's query building was most of the write, issue 20). By
-    # ids: the person is request.user, a lazy object that every check of assigning a related object goes through.
-    sql.insert(
-        InquiryLog,
-        user_id=user.pk if user is not None else None,
-        organisation_id=organisation.pk if organisation is not None else None,
-        ip_address=ip or None,
-        kind=kind,
-        subject_hash=subject,
-        matched=matched,
-        violations_count=count,
-    )
+def _log_values(*, user, organisation, ip: str | None, kind: str, subject: str, matched, count: int = 0) -> dict:
+    # By ids: the person is request.user, a lazy object that every check of assigning a related object goes through.
+    return {
+        "user_id": user.pk if user is not None else None,
+        "organisation_id": organisation.pk if organisation is not None else None,
+        "ip_address": ip or None,
+        "kind": kind,
+        "subject_hash": subject,
+        "matched": matched,
+        "violations_count": count,
+    }
+
+
+def _log(**line) -> None:
+    # Every inquiry writes one (core.sql.insert: the ORM's query building was most of the write, issue 20).
+    sql.insert(InquiryLog, **_log_values(**line))
 
 
 def vehicle_inquire(
@@ -68,18 +73,25 @@ def vehicle_inquire(
     return vehicle
 
 
-def inquiry_log_found(*, user, organisation=None, ip: str | None, kind: str, subject: str, data: dict) -> None:
-    """The log line of an inquiry whose look-up goes to the database in the same query as its statement's state
-    (statement_pages.inquiry_page): whether it matched is worked out there, by the same look-up
-    (selectors.found_expression), so that the line is written with that query rather than after its answer."""
-    _log(
-        user=user,
-        organisation=organisation,
-        ip=ip,
-        kind=kind,
-        subject=subject,
-        matched=selectors.found_expression(kind=kind, data=data),
+def inquiry_log_clause(*, user, organisation=None, ip: str | None, kind: str, subject: str) -> tuple[str, list] | None:
+    """The log line of an inquiry whose look-up goes to the database in the same statement as its statement's state
+    (selectors.statement_state_find_query's ``also``): a WITH clause writing the line, whether it matched worked out
+    there from the look-up's own row (``found``). The look-up, its log line and the state then take one statement
+    and one commit (issue 20): the line is stored when the answer to the look-up comes back. None when something
+    listens to the log's saves: the caller logs with :func:`inquiry_log_after` (ORM) instead."""
+    if not sql.unobserved(InquiryLog):
+        return None
+    matched = RawSQL(selectors.FOUND_ANY, [], output_field=BooleanField())  # noqa: S611 (no value in it)
+    statement, values = sql.insert_statement(
+        InquiryLog,
+        **_log_values(user=user, organisation=organisation, ip=ip, kind=kind, subject=subject, matched=matched),
     )
+    return f"logged AS ({statement})", values
+
+
+def inquiry_log_after(*, user, organisation=None, ip: str | None, kind: str, subject: str, matched: bool) -> None:
+    """The log line of an inquiry when :func:`inquiry_log_clause` cannot write it (its saves are listened to)."""
+    _log(user=user, organisation=organisation, ip=ip, kind=kind, subject=subject, matched=matched)
 
 
 def licence_inquire(

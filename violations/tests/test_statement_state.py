@@ -232,10 +232,11 @@ def _inquire(client, vehicle, registration=None):
     )
 
 
-def test_an_inquiry_of_a_kept_statement_looks_up_logs_and_reads_its_state_in_one_round_trip(logged_in, vehicle, three):
+def test_an_inquiry_of_a_kept_statement_looks_up_logs_and_reads_its_state_in_one_statement(logged_in, vehicle, three):
     from violations.models import InquiryLog
 
     kept = _kept(logged_in, vehicle)
+    lines = InquiryLog.objects.count()
     with CaptureQueriesContext(connection) as queries:
         again = _inquire(logged_in, vehicle)
     assert again.status_code == 200 and "statement" not in again.context
@@ -243,12 +244,42 @@ def test_an_inquiry_of_a_kept_statement_looks_up_logs_and_reads_its_state_in_one
     assert all(number in page for number in _numbers(kept)) and all(v.number in page for v in three)
     statements = [q["sql"] for q in queries.captured_queries]
     sent = [s for s in statements if s.endswith("(sent alongside)")]
-    # The log line and the look-up with the state, sent together; no look-up of the vehicle of its own.
-    assert len(sent) == 2 and sent[0].startswith("INSERT") and "EXISTS" in sent[0] and "WITH found" in sent[1]
-    assert not any('"registration_number" =' in s for s in statements if s not in sent)
+    # The look-up, its log line and the state: one statement; no look-up of the vehicle of its own, no other write.
+    assert len(sent) == 1 and sent[0].startswith("WITH found") and 'INSERT INTO "violations_inquirylog"' in sent[0]
+    assert not any('"registration_number" =' in s or "INSERT" in s for s in statements if s not in sent)
+    assert InquiryLog.objects.count() == lines + 1
     line = InquiryLog.objects.order_by("-pk").first()
     assert line.matched is True and line.kind == "vehicle" and line.user_id is not None
+    assert line.ip_address and line.organisation_id is None and len(line.subject_hash) == 64
     assert logged_in.session["violations_subject"] == {"kind": "vehicle", "id": vehicle.pk}
+
+
+def test_an_inquiry_whose_log_is_listened_to_logs_through_the_orm_once(logged_in, vehicle, three):
+    """A receiver of the log's saves (an audit added later) is never skipped: the line is then written by the ORM,
+    after the look-up, once, matched or not."""
+    from django.db.models.signals import post_save
+
+    from violations.models import InquiryLog
+
+    _kept(logged_in, vehicle)
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.kind, instance.matched))
+
+    post_save.connect(receiver, sender=InquiryLog, weak=False)
+    try:
+        lines = InquiryLog.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            again = _inquire(logged_in, vehicle)
+        wrong = _inquire(logged_in, vehicle, registration="1111111")
+    finally:
+        post_save.disconnect(receiver, sender=InquiryLog)
+    assert again.status_code == 200 and three[0].number in again.content.decode()
+    assert wrong.status_code == 200 and three[0].number not in wrong.content.decode()
+    assert not any("violations_inquirylog" in q["sql"] for q in queries.captured_queries if "WITH found" in q["sql"])
+    assert heard == [("vehicle", True), ("vehicle", False)]
+    assert InquiryLog.objects.count() == lines + 2
 
 
 def test_an_inquiry_that_matches_nothing_is_logged_unmatched_and_answered_with_the_form(logged_in, vehicle, three):
@@ -260,6 +291,7 @@ def test_an_inquiry_that_matches_nothing_is_logged_unmatched_and_answered_with_t
     assert three[0].number not in wrong.content.decode()
     line = InquiryLog.objects.order_by("-pk").first()
     assert line.matched is False and line.kind == "vehicle"
+    assert InquiryLog.objects.filter(matched=False).count() == 1  # one line for the miss, not one more
 
 
 def test_the_state_found_by_an_inquirys_look_up_is_the_state_of_what_it_finds():
