@@ -77,8 +77,9 @@ def inquiry_log_clause(*, user, organisation=None, ip: str | None, kind: str, su
     """The log line of an inquiry whose look-up goes to the database in the same statement as its statement's state
     (selectors.statement_state_find_query's ``also``): a WITH clause writing the line, whether it matched worked out
     there from the look-up's own row (``found``). The look-up, its log line and the state then take one statement
-    and one commit (issue 20): the line is stored when the answer to the look-up comes back. None when something
-    listens to the log's saves: the caller logs with :func:`inquiry_log_after` (ORM) instead."""
+    and one commit (issue 20): the line is stored when the answer to the look-up comes back, and a look-up whose
+    statement fails (nothing shown) writes none. None when something listens to the log's saves: the caller logs
+    with :func:`inquiry_log_after` (ORM) instead."""
     if not sql.unobserved(InquiryLog):
         return None
     matched = RawSQL(selectors.FOUND_ANY, [], output_field=BooleanField())  # noqa: S611 (no value in it)
