@@ -137,12 +137,19 @@ def _state_sql() -> dict[tuple[str, bool | str], str]:
     # statement's e-payment numbers are made from, as violations.billing._open_bills reads them); 3, for a
     # licence: the vehicle of each violation (its plate is on the row). {id}: the subject's id.
     shown = "FROM {violations} x WHERE x.{subject} = {id} AND x.{status} <> %s"
+    # Each payable violation's lines by the indexed item key, then each line's bill by its primary key: both
+    # LATERAL and fenced (OFFSET 0: no condition pushed in, no join turned around), the bill's conditions applied
+    # outside. Planned from the bills' side (their statistics stale after many new bills, as in a bench run), the
+    # query read every open unexpired bill of every kind, once per violation: 1-12 ms a showing, not 0.3 (issue 20).
     bills = (
         "SELECT 2, l.id, l.xmin::text || ':' || b.id::text || ':' || b.xmin::text || ':'"
         " || (SELECT COUNT(*) FROM {lines} other WHERE other.{bill_id} = l.{bill_id})::text"
-        " FROM {lines} l INNER JOIN {bills} b ON b.id = l.{bill_id}"
-        " WHERE l.{item_key} IN (SELECT %s::text || p.id::text FROM {violations} p"
-        " WHERE p.{subject} = {id} AND p.{status} = %s AND p.{payable})"
+        " FROM {violations} p"
+        " CROSS JOIN LATERAL (SELECT id, xmin, {bill_id} FROM {lines} WHERE {item_key} = %s::text || p.id::text"
+        " OFFSET 0) l"
+        " CROSS JOIN LATERAL (SELECT id, xmin, {kind}, {bill_status}, {expires_at} FROM {bills} WHERE id = l.{bill_id}"
+        " OFFSET 0) b"
+        " WHERE p.{subject} = {id} AND p.{status} = %s AND p.{payable}"
         " AND b.{kind} = %s AND b.{bill_status} = %s AND b.{expires_at} > %s"
     )
     parts = {

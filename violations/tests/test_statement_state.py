@@ -321,3 +321,49 @@ def test_the_state_found_by_an_inquirys_look_up_is_the_state_of_what_it_finds():
     assert rows(statement_state_find_query(kind="licence", data={**by_licence, "licence_number": "10118255"})) == []
     with override_settings(VIOLATIONS_SOURCE=f"{__name__}.LiveLikeSource"):
         assert statement_state_find_query(kind="vehicle", data=by_plate) is None
+
+
+def test_the_state_query_finds_the_bills_from_the_violations_not_from_every_open_bill(logged_in, vehicle, three):
+    """A busy portal has thousands of open, unexpired bills of other services. The state of a statement (read on
+    every inquiry and showing) finds its bills from its violations' lines, each by its key: planned from the
+    bills' side (statistics not yet gathered after many new bills, as in a bench run) it read every open bill,
+    once per violation."""
+    from payments.billing_numbers import billing_number_new
+    from payments.constants import ServiceType
+    from violations.selectors import statement_state_find_query, statement_state_query
+
+    _kept(logged_in, vehicle)
+    now = timezone.now()
+
+    def bills(n, *, kind, status, days):
+        Bill.objects.bulk_create(
+            Bill(
+                billing_number=billing_number_new(),
+                kind=kind,
+                service_type=ServiceType.PROPERTY_DUES,
+                amount="10.000",
+                status=status,
+                payer_name="x",
+                issued_at=now - timedelta(days=30),
+                due_at=now + timedelta(days=days),
+                expires_at=now + timedelta(days=days),
+            )
+            for _ in range(n)
+        )
+
+    # Statistics gathered when open bills were rare, then thousands opened: the planner believes them rare still.
+    bills(2000, kind="accidents", status=BillStatus.EXPIRED, days=-20)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE payments_bill")
+    bills(3000, kind="violations", status=BillStatus.OPEN, days=7)
+    bills(3000, kind="accidents", status=BillStatus.OPEN, days=7)
+    by_plate = {f: getattr(vehicle, f) for f in ("plate_code", "plate_number", "registration_number")}
+    for query in (
+        statement_state_query(subject={"kind": "vehicle", "id": vehicle.pk}),
+        statement_state_find_query(kind="vehicle", data=by_plate),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + query[0], query[1])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        bill_reads = [line for line in plan.splitlines() if " payments_bill " in line or " payments_bill\n" in line]
+        assert bill_reads and all("payments_bill_pkey" in line for line in bill_reads), plan
