@@ -282,8 +282,9 @@ def test_the_pdf_is_the_same_with_the_documents_style_sheet(html):
 
 
 def test_no_document_uses_what_the_documents_style_sheet_leaves_out():
-    # The documents' user-agent sheet has no footnote or note rules, and styles the markers of li only: a document that floats a footnote or a note, makes another element a list item or styles markers
-    # needs WeasyPrint's own sheet back (services.weasyprint_fixes.document_html).
+    # The documents' user-agent sheet has no footnote or note rules, and styles the markers of li only: a document
+    # that floats a footnote or a note, makes another element a list item or styles markers needs WeasyPrint's own
+    # sheet back (services.weasyprint_fixes.document_html).
     base = Path(settings.BASE_DIR)
     templates = [
         path
